@@ -38,6 +38,8 @@
  *   state NAME peekoff=N rcvbuf=N local=ADDR,PORT peer=ADDR,PORT|-
  *   empty NAME                                    (drain found nothing more)
  *   error LINE MESSAGE                            (and exit status 1)
+ *   after                          (the lines above it came before the checkpoint)
+ *   done                           (the script ran to its end)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -559,6 +561,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		fwrite(mem, 1, memlen, result);
+		fprintf(result, "after\n");
 		free(mem);
 	}
 	while (fgets(line, sizeof(line), script)) {

@@ -1,0 +1,55 @@
+package io.zdtmudp.harness.udp;
+
+import static io.zdtmudp.harness.udp.IpFamily.INET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class UdpOutcomeTest {
+    // A result file as udpq writes it (see the header comment in udpq.c).
+    private static final String RESULT = """
+            local rx 127.0.0.1 7000
+            local rx6 :: 7002
+            state rx peekoff=-1 rcvbuf=212992 local=127.0.0.1,7000 peer=-
+            peek rx 127.0.0.2 7001 127.0.0.1 5 68656c6c6f
+            after
+            state rx peekoff=0 rcvbuf=212992 local=127.0.0.1,7000 peer=127.0.0.2,7001
+            recv rx 127.0.0.2 7001 127.0.0.1 5 68656c6c6f
+            recv rx 127.0.0.2 7001 127.0.0.1 0 -
+            empty rx
+            recv rx6 ::ffff:127.0.0.2 7001 ::ffff:127.0.0.1 1 aa
+            empty rx6
+            recv rx 127.0.0.3 9 - 1 bb
+            done
+            """;
+
+    @Test
+    void parsesDrainedDatagramsInOrder() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET);
+        var o = UdpOutcome.parse(RESULT);
+        assertThat(o.complete()).isTrue();
+        assertThat(o.received(rx)).containsExactly(
+                new Datagram(Endpoint.parse("127.0.0.2", 7001), Endpoint.parse("127.0.0.1", 0), Payload.text("hello")),
+                new Datagram(Endpoint.parse("127.0.0.2", 7001), Endpoint.parse("127.0.0.1", 0), Payload.empty()));
+        assertThat(o.later(rx)).containsExactly(
+                new Datagram(Endpoint.parse("127.0.0.3", 9), null, Payload.of(new byte[] {(byte) 0xbb})));
+        assertThat(o.peekedBeforeCheckpoint(rx)).hasSize(1);
+        assertThat(o.stateAfterRestore(rx).peer()).isEqualTo(Endpoint.parse("127.0.0.2", 7001));
+        assertThat(o.stateBeforeCheckpoint(rx).orElseThrow().peekOffset()).isEqualTo(-1);
+    }
+
+    @Test
+    void workloadErrorsSurfaceWithTheirMessage() {
+        assertThatThrownBy(() -> UdpOutcome.parse("error 3 bind 127.0.0.1,7000: Address in use\n"))
+                .isInstanceOf(UdpOutcome.WorkloadError.class)
+                .hasMessageContaining("line 3").hasMessageContaining("Address in use");
+    }
+
+    @Test
+    void lengthMismatchIsACorruptResult() {
+        assertThatThrownBy(() -> UdpOutcome.parse("recv rx 127.0.0.2 1 - 3 aa\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1");
+    }
+}

@@ -1,0 +1,87 @@
+package io.zdtmudp.harness.udp;
+
+import static io.zdtmudp.harness.udp.IpFamily.INET;
+import static io.zdtmudp.harness.udp.IpFamily.INET6;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class UdpScenarioTest {
+    @Test
+    void rendersSocketsWithTheirFinalOptions() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind("127.0.0.1", 7000);
+        var tx = s.socket("tx", INET).bind("127.0.0.2", 7001);
+        rx.pktinfo().peekOffset(0);
+        s.send(tx, rx, Payload.text("hi"));
+        s.close(tx);
+
+        assertThat(s.script()).isEqualTo("""
+                sock rx 4 udp pktinfo=1 peekoff=0 bind=127.0.0.1,7000
+                sock tx 4 udp bind=127.0.0.2,7001
+                send tx rx hex:6869
+                close tx
+                after
+                state rx
+                drain rx
+                """);
+    }
+
+    @Test
+    void expectsTheSourceAndDestinationTheReceiverSees() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind("127.0.0.1", 7000).pktinfo();
+        var tx = s.socket("tx", INET).bind("127.0.0.2", 7001);
+        var d = s.send(tx, rx, Payload.text("x"));
+        assertThat(d.source()).isEqualTo(Endpoint.parse("127.0.0.2", 7001));
+        assertThat(d.destination()).contains(Endpoint.parse("127.0.0.1", 0));
+        assertThat(s.queueOf(rx)).containsExactly(d);
+        assertThat(s.queueOf(tx)).isEmpty();
+    }
+
+    @Test
+    void dualStackReceiverSeesMappedAddresses() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET6).bind("::", 7000).v6only(false).pktinfo();
+        var tx = s.socket("tx", INET).bind("127.0.0.3", 7001);
+        var d = s.send(tx, rx, Payload.empty());
+        assertThat(d.source()).isEqualTo(Endpoint.parse("::ffff:127.0.0.3", 7001));
+        assertThat(d.destination()).contains(Endpoint.parse("::ffff:127.0.0.1", 0));
+    }
+
+    @Test
+    void wildcardSenderOnIpv4ComesFromLoopback() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind("127.0.0.9", 7000);
+        var tx = s.socket("tx", INET).bind("0.0.0.0", 7001);
+        assertThat(s.send(tx, rx, Payload.empty()).source()).isEqualTo(Endpoint.parse("127.0.0.1", 7001));
+    }
+
+    @Test
+    void senderNeedsAFixedPort() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind("127.0.0.1", 7000);
+        var tx = s.socket("tx", INET);
+        assertThatThrownBy(() -> s.send(tx, rx, Payload.empty()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("fixed port");
+    }
+
+    @Test
+    void manyDatagramsTravelAsOneLine() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET6).bind("::1", 7000);
+        var tx = s.socket("tx", INET6).bind("::1", 7001);
+        var sent = s.sendMany(tx, rx, 3, 16, 100);
+        assertThat(sent).extracting(Datagram::payload)
+                .containsExactly(Payload.generated(16, 100), Payload.generated(16, 101), Payload.generated(16, 102));
+        assertThat(s.script()).contains("sendn tx rx 3 16 100\n");
+    }
+
+    @Test
+    void rejectsDuplicateNames() {
+        var s = new UdpScenario();
+        s.socket("a", INET);
+        assertThatThrownBy(() -> s.socket("a", INET)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
