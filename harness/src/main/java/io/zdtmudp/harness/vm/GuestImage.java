@@ -1,0 +1,89 @@
+package io.zdtmudp.harness.vm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The guest build: kernel, initramfs and the build's manifest (vm-images/out/). Found through
+ * -Dzdtm.images=DIR, else by walking up from the working directory to a vm-images/out/.
+ */
+public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest) {
+    public static final String PROPERTY = "zdtm.images";
+    static final String NOT_BUILT = "guest image not built: run ci/setup";
+
+    public GuestImage {
+        manifest = Map.copyOf(manifest);
+    }
+
+    public static GuestImage locate(String imagesProperty, Path workingDir) {
+        Path dir = imagesProperty != null && !imagesProperty.isBlank()
+                ? Path.of(imagesProperty)
+                : findOut(workingDir).orElseThrow(() -> new IllegalStateException(
+                        NOT_BUILT + " (no vm-images/out/ above " + workingDir + "; or set -D" + PROPERTY + "=DIR)"));
+        return fromDir(dir);
+    }
+
+    public static GuestImage fromDir(Path dir) {
+        Path kernel = dir.resolve("bzImage");
+        Path initrd = dir.resolve("initramfs.cpio.gz");
+        for (Path p : new Path[] {kernel, initrd}) {
+            if (!Files.isReadable(p)) {
+                throw new IllegalStateException(NOT_BUILT + " (missing " + p + ")");
+            }
+        }
+        return new GuestImage(kernel.toAbsolutePath(), initrd.toAbsolutePath(), readManifest(dir.resolve("manifest.env")));
+    }
+
+    static Optional<Path> findOut(Path start) {
+        for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
+            Path out = d.resolve("vm-images").resolve("out");
+            if (Files.isDirectory(out)) {
+                return Optional.of(out);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** KEY=VALUE lines; blank lines and # comments skipped; surrounding quotes dropped. */
+    static Map<String, String> readManifest(Path file) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!Files.isReadable(file)) {
+            return m;
+        }
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String l = line.strip();
+                int eq = l.indexOf('=');
+                if (l.isEmpty() || l.startsWith("#") || eq <= 0) {
+                    continue;
+                }
+                String v = l.substring(eq + 1).strip();
+                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                m.put(l.substring(0, eq).strip(), v);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+        return m;
+    }
+
+    /** Identifies this kernel for caches (the manifest's KERNEL_HASH, else size and mtime of the file). */
+    public String kernelKey() {
+        String h = manifest.get("KERNEL_HASH");
+        if (h != null) {
+            return h;
+        }
+        try {
+            return Files.size(kernel) + "-" + Files.getLastModifiedTime(kernel).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.zdtmudp.harness.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What to boot and how. Build with {@link #builder(GuestImage)}. */
+public final class VmConfig {
+    public static final String SHARE_TAG = "zdtm";
+
+    private final GuestImage image;
+    private final int memoryMiB;
+    private final int cpus;
+    private final Accelerator accel;
+    private final Path shareDir;
+    private final Path runDir;
+    private final List<String> extraCmdline;
+    private final String qemuBinary;
+
+    private VmConfig(Builder b) {
+        this.image = Objects.requireNonNull(b.image, "image");
+        this.memoryMiB = b.memoryMiB;
+        this.cpus = b.cpus;
+        this.accel = b.accel;
+        this.shareDir = b.shareDir;
+        this.runDir = Objects.requireNonNull(b.runDir, "runDir");
+        this.extraCmdline = List.copyOf(b.extraCmdline);
+        this.qemuBinary = b.qemuBinary;
+    }
+
+    public static Builder builder(GuestImage image) {
+        return new Builder(image);
+    }
+
+    public GuestImage image() {
+        return image;
+    }
+
+    public int memoryMiB() {
+        return memoryMiB;
+    }
+
+    public int cpus() {
+        return cpus;
+    }
+
+    public Accelerator accel() {
+        return accel;
+    }
+
+    /** Host directory shared into the guest as 9p tag {@value #SHARE_TAG}, or null. */
+    public Path shareDir() {
+        return shareDir;
+    }
+
+    /** Where QEMU's sockets and console log go; keep it short (unix socket paths are < 108 bytes). */
+    public Path runDir() {
+        return runDir;
+    }
+
+    public List<String> extraCmdline() {
+        return extraCmdline;
+    }
+
+    public String qemuBinary() {
+        return qemuBinary;
+    }
+
+    public Path agentSocket() {
+        return runDir.resolve("agent.sock");
+    }
+
+    public Path qmpSocket() {
+        return runDir.resolve("qmp.sock");
+    }
+
+    public Path consoleLog() {
+        return runDir.resolve("console.log");
+    }
+
+    /** The QEMU command line. QEMU connects to both sockets: the host must listen before starting it. */
+    public List<String> qemuArgv() {
+        List<String> a = new ArrayList<>(List.of(qemuBinary,
+                "-M", "q35", "-accel", accel.qemuName(), "-cpu", accel == Accelerator.KVM ? "host" : "max",
+                "-m", memoryMiB + "M", "-smp", Integer.toString(cpus),
+                "-nodefaults", "-no-reboot", "-display", "none",
+                "-serial", "file:" + consoleLog(),
+                "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
+                "-append", cmdline(),
+                "-device", "virtio-serial-pci",
+                "-chardev", "socket,id=agent,path=" + agentSocket() + ",server=off",
+                "-device", "virtserialport,chardev=agent,name=zdtm.agent",
+                "-chardev", "socket,id=qmp,path=" + qmpSocket() + ",server=off",
+                "-mon", "chardev=qmp,mode=control"));
+        if (shareDir != null) {
+            a.addAll(List.of("-virtfs", "local,path=" + shareDir + ",mount_tag=" + SHARE_TAG
+                    + ",security_model=none,id=" + SHARE_TAG));
+        }
+        return a;
+    }
+
+    public String cmdline() {
+        List<String> c = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "quiet"));
+        c.addAll(extraCmdline);
+        return String.join(" ", c);
+    }
+
+    public static final class Builder {
+        private final GuestImage image;
+        private int memoryMiB = 1024;
+        private int cpus = 2;
+        private Accelerator accel = Accelerator.TCG;
+        private Path shareDir;
+        private Path runDir;
+        private final List<String> extraCmdline = new ArrayList<>();
+        private String qemuBinary = "qemu-system-x86_64";
+
+        private Builder(GuestImage image) {
+            this.image = image;
+        }
+
+        public Builder memoryMiB(int mib) {
+            if (mib < 128) {
+                throw new IllegalArgumentException("memory below 128 MiB: " + mib);
+            }
+            this.memoryMiB = mib;
+            return this;
+        }
+
+        public Builder cpus(int cpus) {
+            if (cpus < 1) {
+                throw new IllegalArgumentException("cpus must be >= 1: " + cpus);
+            }
+            this.cpus = cpus;
+            return this;
+        }
+
+        public Builder accel(Accelerator accel) {
+            this.accel = Objects.requireNonNull(accel);
+            return this;
+        }
+
+        public Builder shareDir(Path dir) {
+            if (dir != null && dir.toString().contains(",")) {
+                throw new IllegalArgumentException("QEMU option values cannot hold ',': " + dir);
+            }
+            this.shareDir = dir == null ? null : dir.toAbsolutePath();
+            return this;
+        }
+
+        public Builder runDir(Path dir) {
+            if (dir.toAbsolutePath().resolve("agent.sock").toString().length() >= 108) {
+                throw new IllegalArgumentException("run dir too long for a unix socket path: " + dir);
+            }
+            this.runDir = dir.toAbsolutePath();
+            return this;
+        }
+
+        public Builder extraCmdline(String arg) {
+            this.extraCmdline.add(arg);
+            return this;
+        }
+
+        public Builder qemuBinary(String binary) {
+            this.qemuBinary = binary;
+            return this;
+        }
+
+        public VmConfig build() {
+            return new VmConfig(this);
+        }
+    }
+}
