@@ -1,0 +1,178 @@
+# shellcheck shell=bash
+# CRIU component: Debian's original CRIU 4.1.1 tarball (fetched once, pinned by sha256), built twice:
+#   criu        tarball + criu/patches/*.patch, installed with PREFIX=/usr        (guest: /usr/sbin/criu)
+#   criu-stock  tarball alone,               installed with PREFIX=/opt/criu-stock (guest: /opt/criu-stock/sbin/criu)
+# Cache entry: root/ (the DESTDIR install) and src/ (the built tree, for components that reuse it).
+
+CRIU_VERSION=4.1.1
+CRIU_DEB_VERSION=4.1.1-1
+CRIU_TARBALL_NAME=criu_${CRIU_VERSION}.orig.tar.xz
+CRIU_TARBALL_SHA256=f80a66cb3726bb2116266d4759ce3bcbfab7abdb6b6d430bf20dd41911717afe
+# The suite that still carries criu 4.1.1 in its Sources index.
+CRIU_SOURCE_SUITE=trixie
+CRIU_PATCH_DIR=$VM_IMAGES_DIR/criu/patches
+CRIU_PROTO_NAME=udp-queue.proto
+HARNESS_PROTO=$REPO_DIR/harness/src/main/proto/$CRIU_PROTO_NAME
+# Host packages CRIU links against: an upgrade of any of them invalidates both builds.
+CRIU_HOST_DEPS=(gcc libc6-dev libprotobuf-c-dev protobuf-c-compiler libnl-3-dev libnet1-dev libcap-dev
+	libbsd-dev libnftables-dev libgnutls28-dev uuid-dev libaio-dev python3-protobuf)
+
+criu_source_tarball() { echo "$ZDTM_CACHE/src-criu-$CRIU_VERSION/$CRIU_TARBALL_NAME"; }
+
+sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# Prints "<uri> <keyring>" of the host's main Debian archive: the apt source whose suite is exactly the
+# host's codename (so not -security/-updates, nor third-party repositories). ZDTM_DEBIAN_MIRROR overrides.
+debian_mirror() {
+	local codename keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	if [ -n "${ZDTM_DEBIAN_MIRROR:-}" ]; then
+		echo "$ZDTM_DEBIAN_MIRROR $keyring"
+		return 0
+	fi
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "cannot tell the host's Debian codename from /etc/os-release"
+	local found
+	local found uri signed
+	found=$(debian_mirror_from_deb822 "$codename" /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+	[ -n "$found" ] ||
+		found=$(debian_mirror_from_one_line "$codename" /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+	[ -n "$found" ] || die "no apt source for suite '$codename' in /etc/apt: set ZDTM_DEBIAN_MIRROR=<archive uri>"
+	read -r uri signed <<<"$found"
+	echo "$uri ${signed:-$keyring}"
+}
+
+# deb822 stanzas are separated by blank lines; fields are case-insensitive.
+debian_mirror_from_deb822() {
+	local codename=$1; shift
+	awk -v want="$codename" '
+		function flush() {
+			if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uris != "") {
+				split(uris, u, " "); print u[1], (signed != "" ? signed : ""); found = 1; exit
+			}
+			types = suites = uris = signed = ""
+		}
+		/^[ \t]*#/ { next }
+		/^[ \t]*$/ { flush(); next }
+		{
+			key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ +/, "")
+			if (key == "types") types = $0
+			else if (key == "suites") suites = $0
+			else if (key == "uris") uris = $0
+			else if (key == "signed-by" && $0 ~ /^\//) signed = $0
+		}
+		END { if (!found) flush(); if (!found) exit 1 }
+	' "$@"
+}
+
+# One-line format: deb [options] uri suite components...
+debian_mirror_from_one_line() {
+	local codename=$1; shift
+	awk -v want="$codename" '
+		$1 == "deb" {
+			i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+			if ($(i + 1) == want) { print $i; found = 1; exit }
+		}
+		END { if (!found) exit 1 }
+	' "$@"
+}
+
+# Fetches the original tarball with a private apt configuration (the host's apt state is untouched).
+# apt exits non-zero because the mirror does not serve the .dsc: only the pinned checksum is trusted.
+criu_fetch_source() {
+	local dest uri keyring work rc=0
+	dest=$(criu_source_tarball)
+	if [ -f "$dest" ]; then
+		[ "$(sha256_of "$dest")" = "$CRIU_TARBALL_SHA256" ] && return 0
+		log "criu: $dest has the wrong checksum, fetching it again"
+		rm -f "$dest"
+	fi
+	read -r uri keyring < <(debian_mirror)
+	work=$(mktemp -d "${TMPDIR:-/tmp}/criu-src.XXXXXX")
+	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
+	printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$CRIU_SOURCE_SUITE" >"$work/sources.list"
+	local apt=(apt-get -q -o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=-
+		-o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Sandbox::User=root)
+	log "criu: fetching $CRIU_TARBALL_NAME ($CRIU_SOURCE_SUITE sources from the host's Debian mirror)"
+	"${apt[@]}" update >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; rm -rf "$work"; die "criu: apt-get update failed"; }
+	(cd "$work/dl" && "${apt[@]}" source --download-only "criu=$CRIU_DEB_VERSION") >>"$work/apt.log" 2>&1 || rc=$?
+	if [ ! -f "$work/dl/$CRIU_TARBALL_NAME" ]; then
+		cat "$work/apt.log" >&2
+		rm -rf "$work"
+		die "criu: apt-get source did not deliver $CRIU_TARBALL_NAME (exit $rc)"
+	fi
+	if [ "$(sha256_of "$work/dl/$CRIU_TARBALL_NAME")" != "$CRIU_TARBALL_SHA256" ]; then
+		rm -rf "$work"
+		die "criu: $CRIU_TARBALL_NAME does not match the pinned sha256 $CRIU_TARBALL_SHA256"
+	fi
+	mkdir -p "$(dirname "$dest")"
+	mv "$work/dl/$CRIU_TARBALL_NAME" "$dest.tmp.$$" && mv "$dest.tmp.$$" "$dest"
+	rm -rf "$work"
+}
+
+criu_host_deps_versions() {
+	dpkg-query -W -f='${Package}=${Version}\n' "${CRIU_HOST_DEPS[@]}" 2>/dev/null | LC_ALL=C sort | tr '\n' ' '
+}
+
+criu_stock_hash() {
+	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/opt/criu-stock" \
+		"host-deps=$(criu_host_deps_versions)" \
+		"file:$VM_IMAGES_DIR/criu/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
+}
+
+criu_patched_hash() {
+	local proto=absent
+	[ -f "$HARNESS_PROTO" ] && proto=$(sha256_of "$HARNESS_PROTO")
+	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/usr" \
+		"host-deps=$(criu_host_deps_versions)" "harness-proto=$proto" \
+		"glob:$CRIU_PATCH_DIR:*.patch" \
+		"file:$VM_IMAGES_DIR/criu/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
+}
+
+# One schema generates both the C (in CRIU) and the Java (in the harness) code: they must not drift.
+criu_check_proto() {
+	local src=$1 ours=$1/images/$CRIU_PROTO_NAME
+	[ -f "$ours" ] || return 0
+	[ -f "$HARNESS_PROTO" ] ||
+		die "criu: the patched tree has images/$CRIU_PROTO_NAME but ${HARNESS_PROTO#"$REPO_DIR"/} does not exist"
+	cmp -s "$ours" "$HARNESS_PROTO" ||
+		die "criu: images/$CRIU_PROTO_NAME (from criu/patches) differs from ${HARNESS_PROTO#"$REPO_DIR"/}; keep one schema"
+}
+
+# criu_build_into OUT PREFIX PATCH... : extract, patch, compile and install into OUT/root.
+criu_build_into() {
+	local out=$1 prefix=$2 src=$1/src; shift 2
+	mkdir -p "$src"
+	tar -xf "$(criu_source_tarball)" -C "$src" --strip-components=1
+	apply_patches "$src" "$@"
+	criu_check_proto "$src"
+	timed "criu: compile (prefix $prefix)" criu_make "$out/build.log" -j"$BUILD_JOBS" -C "$src" PREFIX="$prefix" criu
+	criu_make "$out/build.log" -C "$src" PREFIX="$prefix" DESTDIR="$out/root" install-criu
+}
+
+# criu_make LOG MAKE_ARG... : make's output goes to LOG, whose tail is shown on failure.
+criu_make() {
+	local logf=$1; shift
+	nice -n 10 make "$@" >>"$logf" 2>&1 && return 0
+	tail -n 40 "$logf" >&2
+	log "criu: make $* failed, full log: $logf"
+	return 1
+}
+
+criu_build_patched() {
+	local patches=()
+	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR")
+	criu_build_into "$1" /usr "${patches[@]}"
+}
+
+criu_build_stock() { criu_build_into "$1" /opt/criu-stock; }
+
+# Sets CRIU_DIR, CRIU_HASH, CRIU_STOCK_DIR, CRIU_STOCK_HASH.
+criu_component() {
+	timed "criu: source tarball" criu_fetch_source
+	CRIU_STOCK_HASH=$(criu_stock_hash)
+	cache_component criu-stock "$CRIU_STOCK_HASH" criu_build_stock root/opt/criu-stock/sbin/criu src/Makefile
+	CRIU_STOCK_DIR=$CACHE_DIR
+	CRIU_HASH=$(criu_patched_hash)
+	cache_component criu "$CRIU_HASH" criu_build_patched root/usr/sbin/criu src/Makefile
+	CRIU_DIR=$CACHE_DIR
+}

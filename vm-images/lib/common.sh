@@ -1,0 +1,127 @@
+# shellcheck shell=bash
+# Helpers shared by the vm-images components: logging, timing, input hashing and the
+# content-addressed cache (<cache>/<component>-<hash16>/, built in a temp dir, renamed on success).
+
+ZDTM_CACHE=${ZDTM_CACHE:-$HOME/.cache/zdtm-udp}
+VM_IMAGES_DIR=${VM_IMAGES_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+REPO_DIR=${REPO_DIR:-$(cd "$VM_IMAGES_DIR/.." && pwd)}
+# Parallelism is capped: the machine is shared and has 2 cores.
+BUILD_JOBS=${BUILD_JOBS:-2}
+
+log() { printf '[vm-images %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { printf '[vm-images] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Runs "$@" and logs how long it took, so slow steps are visible in every CI log.
+timed() {
+	local label=$1; shift
+	local start=$SECONDS rc=0
+	log "$label ..."
+	"$@" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		log "$label FAILED after $((SECONDS - start))s (exit $rc)"
+		return "$rc"
+	fi
+	log "$label done in $((SECONDS - start))s"
+}
+
+# hash_inputs LINE... : each argument is either "file:<path>" (content hashed, path relative to the
+# repo when inside it), "glob:<dir>:<pattern>" (sorted matching files; an empty match is an input too)
+# or a literal "key=value" string. Prints the first 16 hex digits of the sha256 over the manifest.
+hash_inputs() {
+	local arg path rel dir pattern f
+	{
+		for arg in "$@"; do
+			case $arg in
+			file:*)
+				path=${arg#file:}
+				[ -f "$path" ] || die "hash input missing: $path"
+				rel=${path#"$REPO_DIR"/}
+				printf 'file %s %s\n' "$rel" "$(sha256sum <"$path" | cut -d' ' -f1)"
+				;;
+			glob:*)
+				dir=${arg#glob:}; pattern=${dir#*:}; dir=${dir%%:*}
+				printf 'glob %s/%s\n' "${dir#"$REPO_DIR"/}" "$pattern"
+				if [ -d "$dir" ]; then
+					while IFS= read -r f; do
+						printf 'file %s %s\n' "${f#"$REPO_DIR"/}" "$(sha256sum <"$f" | cut -d' ' -f1)"
+					done < <(find "$dir" -maxdepth 1 -type f -name "$pattern" | LC_ALL=C sort)
+				fi
+				;;
+			*) printf 'value %s\n' "$arg" ;;
+			esac
+		done
+	} | sha256sum | cut -c1-16
+}
+
+# cache_component NAME HASH BUILD_FN REQUIRED_FILE...
+# Sets CACHE_DIR to <cache>/NAME-HASH. On a hit (every required file present) nothing is built.
+# Otherwise BUILD_FN runs with a fresh temp dir as $1 and the result is renamed into place.
+cache_component() {
+	local name=$1 hash=$2 build_fn=$3; shift 3
+	local dir="$ZDTM_CACHE/$name-$hash" tmp missing f
+	CACHE_DIR=$dir
+	if [ -d "$dir" ]; then
+		missing=$(cache_missing "$dir" "$@")
+		if [ -z "$missing" ]; then
+			log "$name: cache hit $dir"
+			return 0
+		fi
+		log "$name: cache entry $dir is incomplete (missing:$missing), rebuilding"
+		rm -rf "$dir"
+	fi
+	mkdir -p "$ZDTM_CACHE"
+	cache_sweep_stale_tmp
+	tmp="$ZDTM_CACHE/.tmp-$name-$hash.$$"
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	# The temp dir goes away on failure or interruption, so a broken build never looks like an entry.
+	CACHE_TMP=$tmp
+	if ! timed "$name: build ($hash)" "$build_fn" "$tmp"; then
+		rm -rf "$tmp"
+		die "$name: build failed"
+	fi
+	missing=$(cache_missing "$tmp" "$@")
+	if [ -n "$missing" ]; then
+		rm -rf "$tmp"
+		die "$name: build finished but did not produce:$missing"
+	fi
+	chmod 755 "$tmp"
+	# Another build may have won the race; its entry is equivalent, keep it.
+	if ! mv -T "$tmp" "$dir" 2>/dev/null; then
+		log "$name: $dir appeared concurrently, keeping it"
+		rm -rf "$tmp"
+	fi
+	CACHE_TMP=
+	log "$name: cached at $dir"
+}
+
+cache_cleanup_on_exit() {
+	if [ -n "${CACHE_TMP:-}" ]; then
+		rm -rf "$CACHE_TMP"
+	fi
+}
+trap cache_cleanup_on_exit EXIT
+# Turn signals into exits so the EXIT trap runs.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Temp dirs are named .tmp-<component>-<hash>.<pid>; one whose builder is gone is garbage.
+cache_sweep_stale_tmp() {
+	local d pid
+	for d in "$ZDTM_CACHE"/.tmp-*; do
+		[ -d "$d" ] || continue
+		pid=${d##*.}
+		case $pid in *[!0-9]*|'') continue ;; esac
+		if ! kill -0 "$pid" 2>/dev/null; then
+			log "removing stale temp dir $d"
+			rm -rf "$d"
+		fi
+	done
+}
+
+cache_missing() {
+	local dir=$1 f; shift
+	for f in "$@"; do
+		[ -e "$dir/$f" ] || printf ' %s' "$f"
+	done
+}
+
