@@ -1,0 +1,50 @@
+package io.zdtmudp.harness.junit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Finds what in a test's slice of dmesg, and in the taint flags, means the kernel misbehaved. */
+final class KernelHealth {
+    private static final Pattern BAD = Pattern.compile(
+            "\\b(Oops|BUG:|kernel BUG|WARNING:|general protection fault|Kernel panic|UBSAN:|KASAN:|"
+                    + "list_(add|del) corruption|refcount_t:|RCU detected stall|soft lockup|hung_task)");
+
+    private KernelHealth() {}
+
+    /** The dmesg lines that fail a test, plus a line for any taint flag that appeared. */
+    static List<String> problems(String dmesgSlice, long taintBefore, long taintAfter) {
+        List<String> out = new ArrayList<>();
+        dmesgSlice.lines().filter(l -> BAD.matcher(l).find()).forEach(out::add);
+        long appeared = taintAfter & ~taintBefore;
+        if (appeared != 0) {
+            out.add("kernel taint flags appeared: 0x" + Long.toHexString(appeared) + " (now " + taintAfter + ")");
+        }
+        return out;
+    }
+
+    /** The part of {@code now} after what was seen before (the whole text if the ring buffer moved on). */
+    static String slice(String before, String now) {
+        if (!before.isEmpty() && now.startsWith(before)) {
+            return now.substring(before.length());
+        }
+        // The ring buffer wrapped: find the last line we saw and take what follows it.
+        List<String> seen = before.lines().toList();
+        if (!seen.isEmpty()) {
+            String last = seen.get(seen.size() - 1);
+            int at = now.lastIndexOf(last);
+            if (at >= 0) {
+                return now.substring(Math.min(now.length(), at + last.length())).replaceFirst("^\n", "");
+            }
+        }
+        return now;
+    }
+
+    static long parseTaint(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.zdtmudp.harness.junit;
+
+import io.zdtmudp.harness.vm.Accelerator;
+import io.zdtmudp.harness.vm.GuestImage;
+import io.zdtmudp.harness.vm.KvmProbe;
+import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.Timeouts;
+import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** Boots the guest from vm-images/out (or -Dzdtm.images), sharing target/zdtm-share/vmN into it. */
+public final class QemuVmFactory implements VmFactory {
+    private static final AtomicInteger VMS = new AtomicInteger();
+
+    @Override
+    public Vm create(Function<String, Optional<String>> parameters) {
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        GuestImage image = GuestImage.locate(parameters.apply(GuestImage.PROPERTY).orElse(null), cwd);
+        int n = VMS.incrementAndGet();
+        Path share = cwd.resolve("target").resolve("zdtm-share").resolve("vm" + n);
+        // Sockets live under /tmp: the build directory may be too deep for a unix socket path.
+        Path run = Path.of("/tmp", "zdtm-" + ProcessHandle.current().pid() + "-" + n);
+        try {
+            Files.createDirectories(share);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating the share dir " + share, e);
+        }
+        VmConfig.Builder config = VmConfig.builder(image).shareDir(share);
+        Accelerator accel = KvmProbe.resolve(parameters.apply(Accelerator.PROPERTY).orElse(null),
+                VmConfig.builder(image), Path.of(run + "-probe"), image);
+        Timeouts timeouts = Timeouts.forAccelerator(accel, parameters.apply(Timeouts.PROPERTY).orElse(null));
+        return QemuVm.startWithRetry(config.accel(accel).runDir(run).build(), timeouts);
+    }
+}

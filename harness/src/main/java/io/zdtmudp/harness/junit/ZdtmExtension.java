@@ -1,0 +1,244 @@
+package io.zdtmudp.harness.junit;
+
+import io.zdtmudp.harness.criu.CriuBinary;
+import io.zdtmudp.harness.criu.CriuLog;
+import io.zdtmudp.harness.vm.Vm;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.MediaType;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * Lifecycle of {@link ZdtmVm} tests: a VM per run (root store) or per class, a {@link Guest} per test,
+ * the kernel health check after each test, and failure artifacts (console, CRIU logs, dmesg,
+ * attachments, contributors) under target/zdtm-artifacts/, each published as a report file.
+ */
+public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    public static final String ARTIFACTS_PROPERTY = "zdtm.artifacts";
+    static final int CONSOLE_ARTIFACT_LINES = 3000;
+
+    private static final Namespace NS = Namespace.create(ZdtmExtension.class);
+    private static final String VM_KEY = "vm";
+    private static final String GUEST_KEY = "guest";
+
+    /** Not AutoCloseable on purpose: the extension closes the guest itself, after collecting artifacts. */
+    private record GuestSlot(Guest guest, RuntimeException setupFailure, Vm vm) {}
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (scope(context) == VmScope.PER_CLASS) {
+            context.getStore(NS).computeIfAbsent(VM_KEY, k -> newSharedVm(context), SharedVm.class);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        SharedVm shared = sharedVm(context);
+        Vm vm = null;
+        try {
+            vm = shared.get();
+            Guest guest = Guest.open(vm, SharedVm.nextTestId(), criuBinary(context));
+            context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, vm));
+        } catch (RuntimeException e) {
+            // Remember the VM (if any) so afterEach can still attach its console log.
+            context.getStore(NS).put(GUEST_KEY, new GuestSlot(null, e, vm));
+            throw e;
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        GuestSlot slot = context.getStore(NS).get(GUEST_KEY, GuestSlot.class);
+        Guest guest = slot == null ? null : slot.guest();
+        List<String> problems = new ArrayList<>();
+        String healthError = null;
+        if (guest != null && guest.vm().isAlive()) {
+            try {
+                problems.addAll(guest.kernelProblems());
+            } catch (RuntimeException e) {
+                healthError = "kernel health check failed: " + e;
+            }
+        }
+        Optional<Throwable> failure = context.getExecutionException();
+        if (failure.isPresent() || !problems.isEmpty() || slot != null && slot.setupFailure() != null) {
+            writeArtifacts(context, slot, failure.orElse(slot == null ? null : slot.setupFailure()), problems, healthError);
+        }
+        if (guest != null) {
+            try {
+                guest.close();
+            } catch (RuntimeException e) {
+                if (failure.isEmpty() && problems.isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the guest kernel reported problems during this test:\n" + String.join("\n", problems));
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return (type == Guest.class || type == Vm.class) && context.getTestMethod().isPresent();
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        GuestSlot slot = context.getStore(NS).get(GUEST_KEY, GuestSlot.class);
+        if (slot == null || slot.guest() == null) {
+            throw new ParameterResolutionException("no guest for this test (did the VM start?)");
+        }
+        return parameter.getParameter().getType() == Vm.class ? slot.guest().vm() : slot.guest();
+    }
+
+    private static VmScope scope(ExtensionContext context) {
+        VmScope declared = context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, ZdtmVm.class, context.getEnclosingTestClasses()))
+                .map(ZdtmVm::scope)
+                .orElse(VmScope.DEFAULT);
+        if (declared != VmScope.DEFAULT) {
+            return declared;
+        }
+        return VmScope.parse(context.getConfigurationParameter(VmScope.PROPERTY).orElse(null));
+    }
+
+    private static SharedVm sharedVm(ExtensionContext context) {
+        SharedVm perClass = context.getStore(NS).get(VM_KEY, SharedVm.class);
+        if (perClass != null && scope(context) == VmScope.PER_CLASS) {
+            return perClass;
+        }
+        return context.getRoot().getStore(NS).computeIfAbsent(VM_KEY, k -> newSharedVm(context), SharedVm.class);
+    }
+
+    private static SharedVm newSharedVm(ExtensionContext context) {
+        return new SharedVm(vmFactory(context), context::getConfigurationParameter);
+    }
+
+    private static VmFactory vmFactory(ExtensionContext context) {
+        Optional<String> name = context.getConfigurationParameter(VmFactory.PROPERTY);
+        if (name.isEmpty()) {
+            return new QemuVmFactory();
+        }
+        try {
+            Class<?> c = Class.forName(name.get(), true, Thread.currentThread().getContextClassLoader());
+            return (VmFactory) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ExtensionConfigurationException(VmFactory.PROPERTY + "=" + name.get()
+                    + " is not a VmFactory with a public no-argument constructor", e instanceof InvocationTargetException ite ? ite.getCause() : e);
+        }
+    }
+
+    private static CriuBinary criuBinary(ExtensionContext context) {
+        return CriuBinary.parse(context.getConfigurationParameter(CriuBinary.PROPERTY).orElse(null));
+    }
+
+    private static Path artifactsRoot(ExtensionContext context) {
+        return context.getConfigurationParameter(ARTIFACTS_PROPERTY).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.dir"), "target", "zdtm-artifacts"));
+    }
+
+    private static String testName(ExtensionContext context) {
+        String method = context.getRequiredTestMethod().getName();
+        String display = context.getDisplayName();
+        return display.startsWith(method + "(") ? method : method + "-" + display;
+    }
+
+    private void writeArtifacts(ExtensionContext context, GuestSlot slot, Throwable failure, List<String> problems,
+            String healthError) {
+        Path dir = ArtifactPaths.forTest(artifactsRoot(context), context.getRequiredTestClass().getName(), testName(context));
+        Guest guest = slot == null ? null : slot.guest();
+        Vm vm = guest != null ? guest.vm() : slot == null ? null : slot.vm();
+        FailureArtifacts a = new FailureArtifacts(dir, guest, failure);
+        List<String> notes = new ArrayList<>();
+        if (failure != null) {
+            StringWriter sw = new StringWriter();
+            failure.printStackTrace(new PrintWriter(sw));
+            a.add("failure.txt", sw.toString());
+        }
+        if (!problems.isEmpty()) {
+            a.add("kernel-problems.txt", String.join("\n", problems) + "\n");
+        }
+        if (healthError != null) {
+            notes.add(healthError);
+        }
+        if (vm != null) {
+            attempt(notes, "console", () -> a.add("console.log", vm.consoleTail(CONSOLE_ARTIFACT_LINES) + "\n"));
+        } else if (failure != null) {
+            notes.add("no VM: " + failure.getMessage());
+        }
+        if (guest != null) {
+            for (CriuLog log : guest.criuLogs()) {
+                attempt(notes, log.name(), () -> a.add("criu-" + log.name(), log.text()));
+            }
+            if (guest.vm().isAlive()) {
+                attempt(notes, "dmesg", () -> a.add("dmesg.txt", guest.dmesgSinceOpen()));
+            } else {
+                notes.add("guest gone: no dmesg (see console.log)");
+            }
+            for (Map.Entry<String, Guest.Attachment> e : guest.attachments().entrySet()) {
+                attempt(notes, e.getKey(), () -> {
+                    if (e.getValue() instanceof Guest.FileAttachment f) {
+                        a.copy(e.getKey(), f.file());
+                    } else if (e.getValue() instanceof Guest.BytesAttachment b) {
+                        a.add(e.getKey(), b.data());
+                    }
+                });
+            }
+        }
+        for (FailureArtifactContributor c : ServiceLoader.load(FailureArtifactContributor.class)) {
+            attempt(notes, c.getClass().getName(), () -> c.contribute(a));
+        }
+        if (!notes.isEmpty()) {
+            a.add("artifact-notes.txt", String.join("\n", notes) + "\n");
+        }
+        for (Path p : a.written()) {
+            publish(context, p);
+        }
+        context.publishReportEntry("zdtm.artifacts", dir.toString());
+    }
+
+    private static void publish(ExtensionContext context, Path file) {
+        String name = file.getFileName().toString();
+        MediaType type = name.endsWith(".json") ? MediaType.APPLICATION_JSON
+                : name.endsWith(".txt") || name.endsWith(".log") ? MediaType.TEXT_PLAIN_UTF_8
+                : MediaType.APPLICATION_OCTET_STREAM;
+        try {
+            context.publishFile(name, type, target -> Files.copy(file, target));
+        } catch (RuntimeException e) {
+            // Publishing needs an output directory provider; the file is in the artifacts dir anyway.
+            System.err.println("zdtm: could not publish " + file + ": " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** One artifact failing must not lose the others: note it and go on. */
+    private static void attempt(List<String> notes, String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            notes.add(what + ": " + e);
+        }
+    }
+}
