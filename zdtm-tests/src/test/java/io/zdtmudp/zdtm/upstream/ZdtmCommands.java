@@ -120,7 +120,7 @@ final class ZdtmCommands {
         return layout.imagesDir(iter) + "/" + action + ".log";
     }
 
-    List<String> featureCheckArgv(String feature) {
+    static List<String> featureCheckArgv(String criu, String feature) {
         return List.of(criu, "check", "--no-default-config", "-v0", "--feature", feature);
     }
 
