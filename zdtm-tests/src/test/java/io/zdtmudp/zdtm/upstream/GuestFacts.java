@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,12 +16,14 @@ final class GuestFacts {
 
     private final Manifest manifest;
     private final String arch;
+    private final Optional<Integer> anchor;
     private final Map<String, Boolean> features = new ConcurrentHashMap<>();
     private final Map<String, ZdtmDesc> descs = new ConcurrentHashMap<>();
 
-    private GuestFacts(Manifest manifest, String arch) {
+    private GuestFacts(Manifest manifest, String arch, Optional<Integer> anchor) {
         this.manifest = manifest;
         this.arch = arch;
+        this.anchor = anchor;
     }
 
     static GuestFacts load(ZdtmGuest guest) {
@@ -31,7 +34,8 @@ final class GuestFacts {
         if (!uname.ok()) {
             throw new IllegalStateException("uname -m failed in the guest: " + uname.describe());
         }
-        return new GuestFacts(Manifest.parse(new String(manifest, StandardCharsets.UTF_8)), uname.stdout().strip());
+        return new GuestFacts(Manifest.parse(new String(manifest, StandardCharsets.UTF_8)), uname.stdout().strip(),
+                RootfsAnchor.startIfNeeded(guest));
     }
 
     Manifest manifest() {
@@ -40,6 +44,11 @@ final class GuestFacts {
 
     String arch() {
         return arch;
+    }
+
+    /** How a test of this flavor reaches the guest: namespaced flavors go through the rootfs anchor if any. */
+    ZdtmGuest guestFor(Flavor flavor, ZdtmGuest guest) {
+        return flavor.namespaced() && anchor.isPresent() ? RootfsAnchor.anchored(guest, anchor.get()) : guest;
     }
 
     boolean hasFeature(ZdtmGuest guest, String feature) {

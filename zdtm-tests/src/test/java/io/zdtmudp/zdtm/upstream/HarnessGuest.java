@@ -63,4 +63,9 @@ final class HarnessGuest implements ZdtmGuest {
     public String criu() {
         return criu.path();
     }
+
+    @Override
+    public int spawnDaemon(List<String> argv) {
+        return guest.agent().spawn(GuestCommand.builder().args(argv).build()).pid();
+    }
 }

@@ -104,6 +104,12 @@ class UpstreamCaseTest {
             return "/usr/sbin/criu";
         }
 
+        @Override
+        public int spawnDaemon(List<String> argv) {
+            commands.add(argv);
+            return 4242;
+        }
+
         long count(String action) {
             return commands.stream().filter(c -> c.size() > 1 && c.get(0).equals("/usr/sbin/criu")
                     && c.get(1).equals(action)).count();

@@ -87,4 +87,16 @@ class ZdtmCommandsTest {
         assertThat(GuestScripts.cleanup(LAYOUT, List.of("5", "9"))).contains("kill -9 '5'").contains("kill -9 '9'")
                 .contains("umount -l '/tmp/zdtm/7/root'");
     }
+
+    @Test
+    void rootfsAnchorOnlyWhereRootIsTheInitramfs() {
+        String initramfs = "1 1 0:2 / / rw - rootfs rootfs rw\n22 1 0:20 / /proc rw - proc proc rw\n";
+        String disk = "63 43 254:0 / / rw,relatime - ext4 /dev/vda rw\n65 63 0:21 / /proc rw - proc proc rw\n";
+        assertThat(RootfsAnchor.rootIsRootfs(initramfs)).isTrue();
+        assertThat(RootfsAnchor.rootIsRootfs(disk)).isFalse();
+        assertThat(RootfsAnchor.wrap(7, "/tmp/x", List.of("criu", "dump"))).containsExactly("nsenter", "-t", "7",
+                "-m", "-r", "-w/tmp/x", "--", "criu", "dump");
+        assertThat(RootfsAnchor.anchorArgv()).startsWith("unshare", "-m");
+        assertThat(String.join(" ", RootfsAnchor.anchorArgv())).contains("mount --move . /").contains("chroot .");
+    }
 }

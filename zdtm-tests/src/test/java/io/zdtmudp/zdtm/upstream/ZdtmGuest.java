@@ -32,6 +32,9 @@ interface ZdtmGuest {
     /** The CRIU binary under test. */
     String criu();
 
+    /** Starts a process that outlives the test (outside its netns); returns its pid. */
+    int spawnDaemon(List<String> argv);
+
     /** The outcome of one guest command. */
     record GuestRun(List<String> argv, int exitCode, String stdout, String stderr, boolean timedOut,
             Duration duration) {
