@@ -12,7 +12,7 @@ final class ArtifactPaths {
 
     /** A file name safe on any filesystem, readable, at most 120 characters. */
     static String safe(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._=+-]+", "_").replaceAll("^[._]+", "");
+        String s = name.replaceAll("[^A-Za-z0-9._=+$-]+", "_").replaceAll("^[._]+", "");
         if (s.isEmpty()) {
             s = "_";
         }

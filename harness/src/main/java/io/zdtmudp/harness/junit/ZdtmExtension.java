@@ -35,7 +35,9 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     static final int CONSOLE_ARTIFACT_LINES = 3000;
 
     private static final Namespace NS = Namespace.create(ZdtmExtension.class);
-    private static final String VM_KEY = "vm";
+    // Distinct keys: store lookups fall back to parent stores, so a class must not see the run's VM as its own.
+    private static final String RUN_VM_KEY = "vm.run";
+    private static final String CLASS_VM_KEY = "vm.class";
     private static final String GUEST_KEY = "guest";
 
     /** Not AutoCloseable on purpose: the extension closes the guest itself, after collecting artifacts. */
@@ -44,7 +46,7 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     @Override
     public void beforeAll(ExtensionContext context) {
         if (scope(context) == VmScope.PER_CLASS) {
-            context.getStore(NS).computeIfAbsent(VM_KEY, k -> newSharedVm(context), SharedVm.class);
+            context.getStore(NS).computeIfAbsent(CLASS_VM_KEY, k -> newSharedVm(context), SharedVm.class);
         }
     }
 
@@ -121,11 +123,11 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     }
 
     private static SharedVm sharedVm(ExtensionContext context) {
-        SharedVm perClass = context.getStore(NS).get(VM_KEY, SharedVm.class);
+        SharedVm perClass = context.getStore(NS).get(CLASS_VM_KEY, SharedVm.class);
         if (perClass != null && scope(context) == VmScope.PER_CLASS) {
             return perClass;
         }
-        return context.getRoot().getStore(NS).computeIfAbsent(VM_KEY, k -> newSharedVm(context), SharedVm.class);
+        return context.getRoot().getStore(NS).computeIfAbsent(RUN_VM_KEY, k -> newSharedVm(context), SharedVm.class);
     }
 
     private static SharedVm newSharedVm(ExtensionContext context) {
