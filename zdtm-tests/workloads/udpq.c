@@ -28,6 +28,8 @@
  *   drain NAME                     receive until the queue is empty
  *   recv NAME                      receive exactly one (waits up to 5 s)
  *   state NAME                     report peek offset, rcvbuf, local, peer
+ *   fork                           a child that shares every socket and sleeps
+ *                                  (killed when the script ends)
  *   after                          starts the after-restore section
  * PAYLOAD: '-' (0 bytes), 'hex:HEX', or 'gen:LEN:SEED'.
  *
@@ -54,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_UDPLITE
@@ -80,6 +83,8 @@ static int nsocks;
 static FILE *result;
 static int lineno;
 static volatile sig_atomic_t go;
+static pid_t children[16];
+static int nchildren;
 
 static void die(const char *fmt, ...)
 {
@@ -495,6 +500,18 @@ static int run_line(char *line)
 		cmd_recv_one(find(argv[1]));
 	} else if (!strcmp(argv[0], "state") && argc == 2) {
 		cmd_state(find(argv[1]));
+	} else if (!strcmp(argv[0], "fork") && argc == 1) {
+		pid_t pid;
+
+		if (nchildren == 16)
+			die("too many children");
+		pid = fork();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid)
+			for (;;)
+				pause();
+		children[nchildren++] = pid;
 	} else {
 		die("cannot parse '%s' with %d fields", argv[0], argc);
 	}
@@ -567,6 +584,10 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), script)) {
 		lineno++;
 		run_line(line);
+	}
+	for (int i = 0; i < nchildren; i++) {
+		kill(children[i], SIGKILL);
+		waitpid(children[i], NULL, 0);
 	}
 	fprintf(result, "done\n");
 	if (fclose(result))

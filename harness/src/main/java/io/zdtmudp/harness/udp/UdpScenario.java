@@ -88,6 +88,11 @@ public final class UdpScenario {
         closed.add(socket.name());
     }
 
+    /** Forks a child that shares every socket created so far, so the dump has a process tree. */
+    public void forkSharingSockets() {
+        before.add("fork");
+    }
+
     /**
      * Addresses to add to lo in the test's netns before the workload starts
      * (IPv6 has one loopback address; IPv4 has all of 127/8 already).
