@@ -1,0 +1,184 @@
+# shellcheck shell=bash
+# Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip/ss
+# + zdtm-agent + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
+# Cache entry: initramfs.cpio.gz and contents.txt (the file list, for humans).
+#
+# Hook for CRIU's own zdtm tests: if vm-images/zdtm/build.sh exists it is sourced, then
+#   zdtm_tests_build <criu-src-dir> <out-dir>   (criu-src-dir: the patched, built CRIU tree; read only)
+# and <out-dir> is copied to /opt/zdtm/upstream. Its files are part of the guest hash: build.sh itself,
+# plus whatever `zdtm_tests_inputs` prints, one path a line, when that function exists.
+
+GUEST_DIR_SRC=$VM_IMAGES_DIR/guest
+AGENT_SRC_DIR=$GUEST_DIR_SRC/agent
+WORKLOADS_DIR=$REPO_DIR/zdtm-tests/workloads
+ZDTM_HOOK=$VM_IMAGES_DIR/zdtm/build.sh
+BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
+# Host programs copied into the guest with their shared libraries: guest path -> host path.
+GUEST_HOST_PROGRAMS=("/usr/sbin/ip:/usr/sbin/ip" "/usr/bin/ss:/usr/bin/ss")
+
+guest_have_agent() { compgen -G "$AGENT_SRC_DIR/*.c" >/dev/null; }
+
+guest_hook_inputs() {
+	[ -f "$ZDTM_HOOK" ] || return 0
+	printf 'file:%s\n' "$ZDTM_HOOK"
+	# The hook names its own inputs (its selection lists); run it in a subshell so it cannot leak state.
+	(
+		# shellcheck source=/dev/null
+		. "$ZDTM_HOOK"
+		if declare -F zdtm_tests_inputs >/dev/null; then
+			# Canonical paths keep the hash independent of how the hook spells them.
+			zdtm_tests_inputs | xargs -r realpath -e | LC_ALL=C sort | sed 's/^/file:/'
+		fi
+	)
+}
+
+guest_hash() {
+	local hook_inputs=()
+	mapfile -t hook_inputs < <(guest_hook_inputs)
+	hash_inputs "kernel=$KERNEL_HASH" "criu=$CRIU_HASH" "criu-stock=$CRIU_STOCK_HASH" \
+		"host=$(dpkg-query -W -f='${Package}=${Version} ' busybox-static iproute2 libc6-dev gcc 2>/dev/null)" \
+		"file:$GUEST_DIR_SRC/build.sh" "file:$GUEST_DIR_SRC/init" \
+		"glob:$AGENT_SRC_DIR:*.c" "glob:$AGENT_SRC_DIR:*.h" "glob:$WORKLOADS_DIR:*.c" "glob:$WORKLOADS_DIR:*.h" \
+		"hook=${#hook_inputs[@]}" "${hook_inputs[@]}"
+}
+
+# Copies the shared libraries (and the loader) a dynamic ELF needs to the same paths under ROOT.
+guest_copy_libs() {
+	local root=$1 bin=$2 libs lib
+	libs=$(ldd "$bin" 2>&1 | awk '
+		/not found/ { print "MISSING " $1; next }
+		$2 == "=>" && $3 ~ /^\// { print $3; next }
+		$1 ~ /^\// { print $1 }') || true
+	if grep -q '^MISSING' <<<"$libs"; then
+		die "guest: $bin needs libraries the build host lacks: $(grep '^MISSING' <<<"$libs" | cut -d' ' -f2 | xargs)"
+	fi
+	for lib in $libs; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+guest_install_busybox() {
+	local root=$1 applet
+	file -L "$BUSYBOX_BIN" 2>/dev/null | grep -q 'statically linked' ||
+		die "guest: $BUSYBOX_BIN is not statically linked (install busybox-static)"
+	install -m 0755 "$BUSYBOX_BIN" "$root/bin/busybox"
+	# Real programs installed later (ip, ss) win over the applets of the same name.
+	while IFS= read -r applet; do
+		case ${applet##*/} in busybox | ip | ss) continue ;; esac
+		mkdir -p "$root/$(dirname "$applet")"
+		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+	done < <("$BUSYBOX_BIN" --list-full)
+}
+
+guest_install_criu() {
+	local root=$1
+	# Only the binaries: headers, pkg-config and man pages are of no use in the guest.
+	install -D -s -m 0755 "$CRIU_DIR/root/usr/sbin/criu" "$root/usr/sbin/criu"
+	install -D -s -m 0755 "$CRIU_STOCK_DIR/root/opt/criu-stock/sbin/criu" "$root/opt/criu-stock/sbin/criu"
+	guest_copy_libs "$root" "$root/usr/sbin/criu"
+	guest_copy_libs "$root" "$root/opt/criu-stock/sbin/criu"
+}
+
+guest_install_host_programs() {
+	local root=$1 pair dst src
+	for pair in "${GUEST_HOST_PROGRAMS[@]}"; do
+		dst=${pair%%:*} src=${pair#*:}
+		[ -x "$src" ] || die "guest: $src not found (install iproute2)"
+		install -D -m 0755 "$src" "$root$dst"
+		guest_copy_libs "$root" "$src"
+	done
+}
+
+guest_cc_static() {
+	local out=$1; shift
+	gcc -static -O2 -Wall -o "$out" "$@" || die "guest: compiling $* failed"
+	strip "$out"
+}
+
+guest_build_agent() {
+	local root=$1
+	if ! guest_have_agent; then
+		log "guest: WARNING: no $AGENT_SRC_DIR/*.c, building the guest without zdtm-agent (only zdtm.run= works)"
+		return 0
+	fi
+	guest_cc_static "$root/usr/sbin/zdtm-agent" "$AGENT_SRC_DIR"/*.c
+}
+
+guest_build_workloads() {
+	local root=$1 c
+	mkdir -p "$root/opt/zdtm/bin"
+	for c in "$WORKLOADS_DIR"/*.c; do
+		[ -f "$c" ] || continue
+		guest_cc_static "$root/opt/zdtm/bin/$(basename "$c" .c)" "$c"
+	done
+}
+
+# The selftest compiles against the patched uapi headers, so it sees the new SOL_UDP options.
+guest_build_selftest() {
+	local root=$1 src=$KERNEL_DIR/selftests/net/udp_repair.c
+	[ -f "$src" ] || { log "guest: the kernel tree has no udp_repair selftest, skipping it"; return 0; }
+	mkdir -p "$root/opt/zdtm/selftests"
+	guest_cc_static "$root/opt/zdtm/selftests/udp_repair" -isystem "$KERNEL_DIR/headers/include" \
+		-I "$KERNEL_DIR/selftests" "$src" -lpthread
+}
+
+guest_build_upstream_zdtm() {
+	local root=$1 out=$1.zdtm
+	[ -f "$ZDTM_HOOK" ] || return 0
+	(
+		# shellcheck source=/dev/null
+		. "$ZDTM_HOOK"
+		declare -F zdtm_tests_build >/dev/null || die "guest: $ZDTM_HOOK does not define zdtm_tests_build"
+		zdtm_tests_build "$CRIU_DIR/src" "$out"
+	) || die "guest: zdtm_tests_build failed"
+	mkdir -p "$root/opt/zdtm/upstream"
+	cp -a "$out/." "$root/opt/zdtm/upstream/"
+	rm -rf "$out"
+}
+
+guest_populate() {
+	local root=$1 d
+	for d in bin sbin usr/bin usr/sbin dev proc sys tmp run mnt/host etc root opt/zdtm/bin var; do
+		mkdir -p "$root/$d"
+	done
+	ln -s ../run "$root/var/run"
+	install -m 0755 "$GUEST_DIR_SRC/init" "$root/init"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\n' >"$root/etc/group"
+	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
+	guest_install_busybox "$root"
+	guest_install_criu "$root"
+	guest_install_host_programs "$root"
+	timed "guest: zdtm-agent" guest_build_agent "$root"
+	timed "guest: workloads" guest_build_workloads "$root"
+	guest_build_selftest "$root"
+	timed "guest: upstream zdtm tests (hook)" guest_build_upstream_zdtm "$root"
+}
+
+# newc, root-owned, sorted and without timestamps so the same inputs give the same bytes.
+guest_pack() {
+	local root=$1 out=$2
+	(cd "$root" && find . -mindepth 1 -exec touch -h -d @0 {} + &&
+		find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9 -n >"$out"
+}
+
+guest_build_into() {
+	local out=$1 root=$1/root
+	mkdir -p "$root"
+	guest_populate "$root"
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort) >"$out/contents.txt"
+	timed "guest: pack initramfs" guest_pack "$root" "$out/initramfs.cpio.gz"
+	rm -rf "$root"
+	log "guest: initramfs $(du -h "$out/initramfs.cpio.gz" | cut -f1) ($(wc -l <"$out/contents.txt") entries)"
+}
+
+# Sets GUEST_DIR, GUEST_HASH and GUEST_HAS_AGENT.
+guest_component() {
+	GUEST_HAS_AGENT=no
+	guest_have_agent && GUEST_HAS_AGENT=yes
+	GUEST_HASH=$(guest_hash)
+	cache_component guest "$GUEST_HASH" guest_build_into initramfs.cpio.gz contents.txt
+	GUEST_DIR=$CACHE_DIR
+}
