@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
+# shellcheck disable=SC2034
 # CRIU component: Debian's original CRIU 4.1.1 tarball (fetched once, pinned by sha256), built twice:
 #   criu        tarball + criu/patches/*.patch, installed with PREFIX=/usr        (guest: /usr/sbin/criu)
 #   criu-stock  tarball alone,               installed with PREFIX=/opt/criu-stock (guest: /opt/criu-stock/sbin/criu)

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
+# shellcheck disable=SC2034
 # Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip/ss
 # + zdtm-agent + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
 # Cache entry: initramfs.cpio.gz and contents.txt (the file list, for humans).
@@ -144,6 +146,8 @@ guest_populate() {
 		mkdir -p "$root/$d"
 	done
 	ln -s ../run "$root/var/run"
+	# The kernel opens /dev/console for /init before anything is mounted; /init copes without it.
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || log "guest: cannot mknod (not root): /init opens the console itself"
 	install -m 0755 "$GUEST_DIR_SRC/init" "$root/init"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"

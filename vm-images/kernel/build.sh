@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
+# shellcheck disable=SC2034
 # Kernel component: Debian's linux-source-6.1 + kernel/patches/*.patch, configured as
 # tinyconfig + kvm_guest.config + kernel/config.fragment, built with everything built in.
 # Cache entry: bzImage, .config, headers/ (patched uapi) and selftests/ (sources the guest compiles).

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
+# shellcheck disable=SC2034
 # Helpers shared by the vm-images components: logging, timing, input hashing and the
 # content-addressed cache (<cache>/<component>-<hash16>/, built in a temp dir, renamed on success).
 
