@@ -110,6 +110,14 @@ public final class FakeVm implements Vm {
     public void close() {
         alive = false;
         agent.close();
+        try {
+            Files.deleteIfExists(console);
+            try (var files = Files.walk(share)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (IOException ignored) {
+            // temp files only
+        }
         CLOSED.incrementAndGet();
     }
 
