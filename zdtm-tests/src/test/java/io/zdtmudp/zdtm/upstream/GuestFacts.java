@@ -17,13 +17,15 @@ final class GuestFacts {
     private final Manifest manifest;
     private final String arch;
     private final Optional<Integer> anchor;
+    private final List<String> criuOpts;
     private final Map<String, Boolean> features = new ConcurrentHashMap<>();
     private final Map<String, ZdtmDesc> descs = new ConcurrentHashMap<>();
 
-    private GuestFacts(Manifest manifest, String arch, Optional<Integer> anchor) {
+    private GuestFacts(Manifest manifest, String arch, Optional<Integer> anchor, List<String> criuOpts) {
         this.manifest = manifest;
         this.arch = arch;
         this.anchor = anchor;
+        this.criuOpts = List.copyOf(criuOpts);
     }
 
     static GuestFacts load(ZdtmGuest guest) {
@@ -34,8 +36,10 @@ final class GuestFacts {
         if (!uname.ok()) {
             throw new IllegalStateException("uname -m failed in the guest: " + uname.describe());
         }
+        var iptables = guest.sh("command -v iptables-restore", scale(guest, CHECK_TIMEOUT));
+        List<String> criuOpts = iptables.ok() ? List.of() : List.of("--network-lock", "nftables");
         return new GuestFacts(Manifest.parse(new String(manifest, StandardCharsets.UTF_8)), uname.stdout().strip(),
-                RootfsAnchor.startIfNeeded(guest));
+                RootfsAnchor.startIfNeeded(guest), criuOpts);
     }
 
     Manifest manifest() {
@@ -44,6 +48,11 @@ final class GuestFacts {
 
     String arch() {
         return arch;
+    }
+
+    /** What a test adapts to in this guest. */
+    GuestTraits traits(ZdtmGuest guest) {
+        return new GuestTraits(f -> hasFeature(guest, f), arch, criuOpts);
     }
 
     /** How a test of this flavor reaches the guest: namespaced flavors go through the rootfs anchor if any. */

@@ -50,7 +50,7 @@ class ParityIT {
         Optional<CaseResult.Verdict> pyVerdict = ZdtmPy.verdict(output, spec.entry());
 
         CaseResult ours = new UpstreamCase(spec.entry(), facts.desc(zg, spec.entry()), spec.flavor(), spec.settings(),
-                flavored, f -> facts.hasFeature(zg, f), facts.arch(),
+                flavored, facts.traits(zg),
                 facts.manifest().extraArgs(spec.entry().name())).run();
 
         String pyWord = pyVerdict.map(Enum::name).orElse(py.timedOut() ? "TIMEOUT" : "BROKEN");

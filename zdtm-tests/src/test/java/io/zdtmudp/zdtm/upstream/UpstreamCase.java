@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -30,8 +29,7 @@ final class UpstreamCase {
     private final Flavor flavor;
     private final RunSettings settings;
     private final ZdtmGuest guest;
-    private final Predicate<String> criuHasFeature;
-    private final String guestArch;
+    private final GuestTraits traits;
     private final Optional<List<String>> extraArgs;
 
     private final Map<String, Duration> phases = new LinkedHashMap<>();
@@ -39,14 +37,13 @@ final class UpstreamCase {
     private final List<String> logs = new ArrayList<>();
 
     UpstreamCase(ListEntry entry, ZdtmDesc upstreamDesc, Flavor flavor, RunSettings settings, ZdtmGuest guest,
-            Predicate<String> criuHasFeature, String guestArch, Optional<List<String>> extraArgs) {
+            GuestTraits traits, Optional<List<String>> extraArgs) {
         this.entry = entry;
         this.desc = entry.effective(upstreamDesc);
         this.flavor = flavor;
         this.settings = settings;
         this.guest = guest;
-        this.criuHasFeature = criuHasFeature;
-        this.guestArch = guestArch;
+        this.traits = traits;
         this.extraArgs = extraArgs;
     }
 
@@ -59,14 +56,14 @@ final class UpstreamCase {
             return Optional.of("its .desc allows flavors " + desc.flavors().stream().map(Flavor::code).sorted()
                     .collect(Collectors.joining(" ")) + " only");
         }
-        if (desc.arch().isPresent() && !desc.arch().get().equals(guestArch)) {
-            return Optional.of("arch " + desc.arch().get() + " only, the guest is " + guestArch);
+        if (desc.arch().isPresent() && !desc.arch().get().equals(traits.arch())) {
+            return Optional.of("arch " + desc.arch().get() + " only, the guest is " + traits.arch());
         }
         if (flavor.namespaced() && !desc.deps().isEmpty()) {
             return Optional.of("needs " + desc.deps() + " in its root; copying deps is not supported");
         }
         for (String feature : desc.features()) {
-            if (!criuHasFeature.test(feature)) {
+            if (!traits.hasFeature().test(feature)) {
                 return Optional.of("criu check --feature " + feature + " fails here");
             }
         }
@@ -81,7 +78,7 @@ final class UpstreamCase {
         }
         CaseLayout layout = new CaseLayout(guest.workDir(), entry.baseName());
         ZdtmCommands cmds = new ZdtmCommands(entry, desc, flavor, layout, extraArgs.get(), guest.criu(),
-                guest.slowdown());
+                traits.criuOpts(), guest.slowdown());
         Verdict verdict;
         String message;
         try {

@@ -125,8 +125,8 @@ class UpstreamCaseTest {
     }
 
     private static CaseResult run(FakeGuest g, ListEntry e, String desc, Flavor f, RunSettings s) {
-        return new UpstreamCase(e, ZdtmDesc.parse(desc, "t.desc"), f, s, g, feature -> !feature.equals("missing"),
-                "x86_64", Optional.of(List.of())).run();
+        return new UpstreamCase(e, ZdtmDesc.parse(desc, "t.desc"), f, s, g,
+                new GuestTraits(feature -> !feature.equals("missing"), "x86_64", List.of()), Optional.of(List.of())).run();
     }
 
     private static ListEntry entry(String name) {
@@ -256,7 +256,7 @@ class UpstreamCaseTest {
         assertThat(run(g, entry("static/a"), "{'feature': 'present'}", Flavor.H, settings()).verdict())
                 .isEqualTo(Verdict.PASS);
         CaseResult notBuilt = new UpstreamCase(entry("static/a"), ZdtmDesc.DEFAULT, Flavor.H, settings(), g,
-                f -> true, "x86_64", Optional.empty()).run();
+                new GuestTraits(f -> true, "x86_64", List.of()), Optional.empty()).run();
         assertThat(notBuilt.verdict()).isEqualTo(Verdict.SKIP);
         assertThat(notBuilt.message()).contains("guest image has no static/a");
     }

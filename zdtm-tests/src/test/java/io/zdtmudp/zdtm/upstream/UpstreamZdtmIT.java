@@ -38,7 +38,7 @@ class UpstreamZdtmIT {
             facts = FACTS.computeIfAbsent(guest.vm(), vm -> GuestFacts.load(zg));
         }
         UpstreamCase c = new UpstreamCase(spec.entry(), facts.desc(zg, spec.entry()), spec.flavor(), spec.settings(),
-                facts.guestFor(spec.flavor(), zg), f -> facts.hasFeature(zg, f), facts.arch(), facts.manifest().extraArgs(spec.entry().name()));
+                facts.guestFor(spec.flavor(), zg), facts.traits(zg), facts.manifest().extraArgs(spec.entry().name()));
         CaseResult r = c.run();
         RESULTS.add(spec.entry().zdtmName(), spec.flavor(), r);
         switch (r.verdict()) {

@@ -26,16 +26,18 @@ final class ZdtmCommands {
     private final CaseLayout layout;
     private final List<String> extraArgs;
     private final String criu;
+    private final List<String> guestCriuOpts;
     private final double slowdown;
 
     ZdtmCommands(ListEntry entry, ZdtmDesc desc, Flavor flavor, CaseLayout layout, List<String> extraArgs,
-            String criu, double slowdown) {
+            String criu, List<String> guestCriuOpts, double slowdown) {
         this.entry = entry;
         this.desc = desc;
         this.flavor = flavor;
         this.layout = layout;
         this.extraArgs = List.copyOf(extraArgs);
         this.criu = criu;
+        this.guestCriuOpts = List.copyOf(guestCriuOpts);
         this.slowdown = slowdown;
     }
 
@@ -138,7 +140,8 @@ final class ZdtmCommands {
     }
 
     private List<String> commonOpts() {
-        List<String> opts = new ArrayList<>(desc.opts());
+        List<String> opts = new ArrayList<>(guestCriuOpts);
+        opts.addAll(desc.opts());
         opts.add("--pidfile");
         opts.add(layout.pidFile());
         if (flavor.namespaced()) {

@@ -13,7 +13,7 @@ class ZdtmCommandsTest {
     private static final CaseLayout LAYOUT = new CaseLayout("/tmp/zdtm/7/", "socket_udp");
 
     private static ZdtmCommands cmds(String desc, Flavor flavor, List<String> extra) {
-        return new ZdtmCommands(UDP, ZdtmDesc.parse(desc, "t.desc"), flavor, LAYOUT, extra, "/usr/sbin/criu", 10);
+        return new ZdtmCommands(UDP, ZdtmDesc.parse(desc, "t.desc"), flavor, LAYOUT, extra, "/usr/sbin/criu", List.of(), 10);
     }
 
     @Test
@@ -63,6 +63,15 @@ class ZdtmCommandsTest {
                 "--tcp-established", "--pidfile", "/tmp/zdtm/7/root/static/socket_udp.pid", "--root",
                 "/tmp/zdtm/7/root", "--r", "--external", "mnt[ZDTM_DEV]:/tmp/zdtm/7/dev", "--restore-detached");
         assertThat(c.logFile("restore", 1)).isEqualTo("/tmp/zdtm/7/dump/1/restore.log");
+    }
+
+    @Test
+    void guestOptionsComeFirst() {
+        ZdtmCommands c = new ZdtmCommands(UDP, ZdtmDesc.DEFAULT, Flavor.NS, LAYOUT, List.of(), "criu",
+                List.of("--network-lock", "nftables"), 1);
+        assertThat(c.dumpArgv("dump", 1, "1", Optional.empty())).containsSubsequence("--tree", "1", "--network-lock",
+                "nftables", "--pidfile");
+        assertThat(c.restoreArgv(1)).containsSubsequence("--network-lock", "nftables", "--pidfile");
     }
 
     @Test
