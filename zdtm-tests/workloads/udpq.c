@@ -17,10 +17,12 @@
  *        FAMILY: 4 | 6   PROTO: udp | udplite
  *        opts: bind=ADDR,PORT connect=ADDR,PORT v6only=0|1 rcvbuf=N
  *              rcvbufforce=N peekoff=N pktinfo=1 cork=1 reuseaddr=1
- *              ttl=N tos=N
+ *              ttl=N tos=N recvttl=1 recvtos=1
  *   send FROM TO PAYLOAD           to the bound address of socket TO
- *   sendto FROM ADDR,PORT PAYLOAD  explicit destination (connected: '-')
- *   sendmore FROM ADDR,PORT PAYLOAD  like sendto, with MSG_MORE
+ *   sendto FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]
+ *                                  explicit destination (connected: '-'); ttl/tos
+ *                                  go as IP_TTL/IP_TOS (IPV6_HOPLIMIT/TCLASS) cmsgs
+ *   sendmore FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]   like sendto, with MSG_MORE
  *   sendn FROM TO COUNT LEN SEED   COUNT datagrams, payload gen(LEN, SEED+i)
  *   cork NAME 0|1                  UDP_CORK
  *   close NAME
@@ -35,7 +37,8 @@
  *
  * Result lines:
  *   local NAME ADDR PORT
- *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX     (DSTADDR '-' without pktinfo, HEX '-' if empty)
+ *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX [ttl=N] [tos=N]
+ *        (DSTADDR '-' without pktinfo, HEX '-' if empty; ttl/tos with recvttl/recvtos)
  *   peek NAME SRCADDR SRCPORT DSTADDR LEN HEX
  *   state NAME peekoff=N rcvbuf=N local=ADDR,PORT peer=ADDR,PORT|-
  *   empty NAME                                    (drain found nothing more)
@@ -305,6 +308,16 @@ static void sock_option(struct sock *s, const char *opt, const char *v, int pass
 				setopt(s->fd, IPPROTO_IP, IP_TTL, atoi(v), "ttl");
 			else
 				setopt(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, atoi(v), "hops");
+		} else if (!strcmp(opt, "recvttl")) {
+			if (s->family == AF_INET)
+				setopt(s->fd, IPPROTO_IP, IP_RECVTTL, atoi(v), "recvttl");
+			else
+				setopt(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, atoi(v), "recvhoplimit");
+		} else if (!strcmp(opt, "recvtos")) {
+			if (s->family == AF_INET)
+				setopt(s->fd, IPPROTO_IP, IP_RECVTOS, atoi(v), "recvtos");
+			else
+				setopt(s->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, atoi(v), "recvtclass");
 		} else if (!strcmp(opt, "tos")) {
 			if (s->family == AF_INET)
 				setopt(s->fd, IPPROTO_IP, IP_TOS, atoi(v), "tos");
@@ -317,17 +330,46 @@ static void sock_option(struct sock *s, const char *opt, const char *v, int pass
 }
 
 static void do_send(struct sock *from, const char *dst, const unsigned char *buf, size_t len,
-		    int flags)
+		    int flags, int ttl, int tos)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) * 2];
+		struct cmsghdr align;
+	} cbuf;
 	struct sockaddr_storage ss;
-	socklen_t sl = 0;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	int v6 = from->family == AF_INET6;
 	ssize_t n;
 
-	if (strcmp(dst, "-"))
-		sl = parse_addr(dst, from->family, &ss);
-	n = sendto(from->fd, buf, len, flags, sl ? (struct sockaddr *)&ss : NULL, sl);
+	if (strcmp(dst, "-")) {
+		mh.msg_namelen = parse_addr(dst, from->family, &ss);
+		mh.msg_name = &ss;
+	}
+	memset(&cbuf, 0, sizeof(cbuf));
+	mh.msg_control = cbuf.buf;
+	mh.msg_controllen = sizeof(cbuf.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	if (ttl >= 0) {
+		c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+		c->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ttl, sizeof(int));
+		c = CMSG_NXTHDR(&mh, c);
+	}
+	if (tos >= 0) {
+		c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+		c->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &tos, sizeof(int));
+	}
+	mh.msg_controllen = (ttl >= 0) * CMSG_SPACE(sizeof(int)) + (tos >= 0) * CMSG_SPACE(sizeof(int));
+	if (!mh.msg_controllen)
+		mh.msg_control = NULL;
+	n = sendmsg(from->fd, &mh, flags);
 	if (n != (ssize_t)len)
-		die("sendto %s from %s: %s", dst, from->name, n < 0 ? strerror(errno) : "short");
+		die("sendmsg %s from %s: %s", dst, from->name, n < 0 ? strerror(errno) : "short");
 }
 
 /* "send FROM TO": the destination is what TO is bound to, in FROM's family. */
@@ -351,8 +393,17 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 	char shost[INET6_ADDRSTRLEN], dhost[INET6_ADDRSTRLEN] = "-";
 	int sport;
 
+	int ttl = -1, tos = -1;
+
 	fmt_addr(src, shost, sizeof(shost), &sport);
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+		    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
+			memcpy(&ttl, CMSG_DATA(c), sizeof(int));
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS)
+			tos = *(unsigned char *)CMSG_DATA(c);
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
+			memcpy(&tos, CMSG_DATA(c), sizeof(int));
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
@@ -368,6 +419,10 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 	fprintf(result, "%s %s %s %d %s %zd %s", what, s->name, shost, sport, dhost, n, n ? "" : "-");
 	for (ssize_t i = 0; i < n; i++)
 		fprintf(result, "%02x", buf[i]);
+	if (ttl >= 0)
+		fprintf(result, " ttl=%d", ttl);
+	if (tos >= 0)
+		fprintf(result, " tos=%d", tos);
 	fputc('\n', result);
 }
 
@@ -375,7 +430,7 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 static int receive(struct sock *s, int flags, const char *what)
 {
 	static unsigned char buf[MAX_DGRAM + 1];
-	char cbuf[256];
+	char cbuf[512];
 	struct sockaddr_storage src;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh = {
@@ -464,10 +519,20 @@ static int run_line(char *line)
 
 		bound_dest(from, find(argv[2]), dst, sizeof(dst));
 		len = parse_payload(argv[3], buf);
-		do_send(from, dst, buf, len, 0);
-	} else if ((!strcmp(argv[0], "sendto") || !strcmp(argv[0], "sendmore")) && argc == 4) {
+		do_send(from, dst, buf, len, 0, -1, -1);
+	} else if ((!strcmp(argv[0], "sendto") || !strcmp(argv[0], "sendmore")) && argc >= 4) {
+		int ttl = -1, tos = -1;
+
+		for (int i = 4; i < argc; i++) {
+			if (!strncmp(argv[i], "ttl=", 4))
+				ttl = atoi(argv[i] + 4);
+			else if (!strncmp(argv[i], "tos=", 4))
+				tos = atoi(argv[i] + 4);
+			else
+				die("unknown send option %s", argv[i]);
+		}
 		len = parse_payload(argv[3], buf);
-		do_send(find(argv[1]), argv[2], buf, len, argv[0][4] == 'm' ? MSG_MORE : 0);
+		do_send(find(argv[1]), argv[2], buf, len, argv[0][4] == 'm' ? MSG_MORE : 0, ttl, tos);
 	} else if (!strcmp(argv[0], "sendn") && argc == 6) {
 		struct sock *from = find(argv[1]);
 		unsigned long count = strtoul(argv[3], NULL, 10);
@@ -479,7 +544,7 @@ static int run_line(char *line)
 		bound_dest(from, find(argv[2]), dst, sizeof(dst));
 		for (unsigned long i = 0; i < count; i++) {
 			gen_payload(buf, glen, seed + i);
-			do_send(from, dst, buf, glen, 0);
+			do_send(from, dst, buf, glen, 0, -1, -1);
 		}
 	} else if (!strcmp(argv[0], "cork") && argc == 3) {
 		setopt(find(argv[1])->fd, IPPROTO_UDP, UDP_CORK, atoi(argv[2]), "cork");

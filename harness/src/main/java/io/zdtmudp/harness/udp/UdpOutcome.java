@@ -12,6 +12,10 @@ import java.util.Optional;
  * socket delivered after the restore, what it peeked, and its state.
  */
 public final class UdpOutcome {
+    /** The TTL (hop limit) and TOS (traffic class) a datagram arrived with; -1 when not asked for. */
+    public record Marks(int ttl, int tos) {
+    }
+
     /** A socket's state as getsockopt/getsockname/getpeername report it. */
     public record SocketState(int peekOffset, int receiveBuffer, Endpoint local, Endpoint peer) {
     }
@@ -21,6 +25,7 @@ public final class UdpOutcome {
     private final Map<String, SocketState> statesAfter = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> drained = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> later = new LinkedHashMap<>();
+    private final Map<String, List<Marks>> laterMarks = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedBefore = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedAfter = new LinkedHashMap<>();
     private boolean complete;
@@ -47,6 +52,9 @@ public final class UdpOutcome {
                     case "recv" -> {
                         Map<String, List<Datagram>> target = emptied.contains(f[1]) ? o.later : o.drained;
                         target.computeIfAbsent(f[1], k -> new ArrayList<>()).add(datagram(f));
+                        if (emptied.contains(f[1])) {
+                            o.laterMarks.computeIfAbsent(f[1], k -> new ArrayList<>()).add(marks(f));
+                        }
                     }
                     case "peek" -> (restored ? o.peekedAfter : o.peekedBefore)
                             .computeIfAbsent(f[1], k -> new ArrayList<>()).add(datagram(f));
@@ -89,6 +97,21 @@ public final class UdpOutcome {
         return new Datagram(src, dst, Payload.of(bytes));
     }
 
+    private static Marks marks(String[] f) {
+        int ttl = -1;
+        int tos = -1;
+        for (int i = 7; i < f.length; i++) {
+            if (f[i].startsWith("ttl=")) {
+                ttl = Integer.parseInt(f[i].substring(4));
+            } else if (f[i].startsWith("tos=")) {
+                tos = Integer.parseInt(f[i].substring(4));
+            } else {
+                throw new IllegalArgumentException("unknown field " + f[i]);
+            }
+        }
+        return new Marks(ttl, tos);
+    }
+
     private static SocketState state(String[] f) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (int i = 2; i < f.length; i++) {
@@ -122,6 +145,11 @@ public final class UdpOutcome {
     /** Datagrams received after the drain, by the after-restore commands. */
     public List<Datagram> later(UdpSocket socket) {
         return List.copyOf(later.getOrDefault(socket.name(), List.of()));
+    }
+
+    /** TTL and TOS of each {@link #later} datagram, in the same order. */
+    public List<Marks> laterMarks(UdpSocket socket) {
+        return List.copyOf(laterMarks.getOrDefault(socket.name(), List.of()));
     }
 
     public List<Datagram> peekedBeforeCheckpoint(UdpSocket socket) {

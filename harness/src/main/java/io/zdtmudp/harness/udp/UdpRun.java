@@ -218,6 +218,12 @@ public final class UdpRun implements AutoCloseable {
         return s.reportsDestination() ? saved : saved.stream().map(Datagram::withoutDestination).toList();
     }
 
+    /** The corked datagram the engine saved for {@code socket}, if it saved one. */
+    public java.util.Optional<Payload> savedCork(UdpSocket socket) {
+        return UdpQueueImage.of(images(), savedSocket(socket).getId())
+                .flatMap(UdpQueueImage::corkedPayload).map(Payload::of);
+    }
+
     /** Restores the last checkpoint; fails with CRIU's errors. */
     public CriuResult restore() {
         CriuResult r = tryRestore();

@@ -30,6 +30,11 @@ public final class UdpScenario {
     private final List<String> closed = new ArrayList<>();
     private final Map<String, List<Datagram>> afterSends = new LinkedHashMap<>();
     private final Map<Integer, UdpSocket> socketAt = new LinkedHashMap<>();
+    /** Per corked sender: where its pending datagram goes and the bytes so far. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+    private record Pending(UdpSocket to, java.io.ByteArrayOutputStream bytes) {
+    }
 
     public UdpSocket socket(String name, IpFamily family) {
         if (sockets.containsKey(name)) {
@@ -71,6 +76,32 @@ public final class UdpScenario {
     /** Sends with MSG_MORE: the bytes stay corked in the socket until a send without it. */
     public void sendMore(UdpSocket from, Endpoint to, Payload payload) {
         before.add("sendmore " + from.name() + " " + (to == null ? "-" : to.scriptForm()) + " " + payload.scriptForm());
+    }
+
+    /**
+     * Appends to the datagram {@code from} is building for {@code to}: with
+     * MSG_MORE when {@code msgMore}, else as a plain send on a socket that has
+     * UDP_CORK set. {@code ttl}/{@code tos} (-1 for none) go as cmsgs, and the
+     * kernel keeps those of the first part in the cork.
+     */
+    public void sendCorked(UdpSocket from, UdpSocket to, Payload payload, boolean msgMore, int ttl, int tos) {
+        Pending p = pending.computeIfAbsent(from.name(), k -> new Pending(to, new java.io.ByteArrayOutputStream()));
+        if (p.to() != to) {
+            throw new IllegalArgumentException(from + " is already corked towards " + p.to());
+        }
+        p.bytes().writeBytes(payload.bytes());
+        before.add((msgMore ? "sendmore " : "sendto ") + from.name() + " " + to.reachableAt(from.family()).scriptForm()
+                + " " + payload.scriptForm() + (ttl >= 0 ? " ttl=" + ttl : "") + (tos >= 0 ? " tos=" + tos : ""));
+    }
+
+    public void sendCorked(UdpSocket from, UdpSocket to, Payload payload, boolean msgMore) {
+        sendCorked(from, to, payload, msgMore, -1, -1);
+    }
+
+    /** The bytes {@code from} has corked so far. */
+    public Payload corkedBytes(UdpSocket from) {
+        Pending p = pending.get(from.name());
+        return p == null ? Payload.empty() : Payload.of(p.bytes().toByteArray());
     }
 
     public void cork(UdpSocket socket, boolean on) {
@@ -135,6 +166,33 @@ public final class UdpScenario {
 
         public void cork(UdpSocket socket, boolean on) {
             after.add("cork " + socket.name() + " " + (on ? 1 : 0));
+        }
+
+        /** Clears UDP_CORK: the pending datagram goes out, as it would have without C/R. */
+        public Datagram uncork(UdpSocket from) {
+            after.add("cork " + from.name() + " 0");
+            return flushed(from, Payload.empty());
+        }
+
+        /** A send without MSG_MORE completes the pending datagram with {@code last}. */
+        public Datagram completeCorked(UdpSocket from, Payload last) {
+            Pending p = pending.get(from.name());
+            if (p == null) {
+                throw new IllegalStateException(from + " has nothing corked");
+            }
+            after.add("sendto " + from.name() + " " + p.to().reachableAt(from.family()).scriptForm() + " " + last.scriptForm());
+            return flushed(from, last);
+        }
+
+        private Datagram flushed(UdpSocket from, Payload last) {
+            Pending p = pending.remove(from.name());
+            if (p == null) {
+                throw new IllegalStateException(from + " has nothing corked");
+            }
+            p.bytes().writeBytes(last.bytes());
+            Datagram d = expected(from, p.to(), Payload.of(p.bytes().toByteArray()));
+            afterSends.computeIfAbsent(p.to().name(), k -> new ArrayList<>()).add(d);
+            return d;
         }
 
         public void peek(UdpSocket socket) {

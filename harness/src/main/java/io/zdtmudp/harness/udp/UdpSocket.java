@@ -105,6 +105,16 @@ public final class UdpSocket {
         return option("cork", 1);
     }
 
+    /** IP_RECVTTL / IPV6_RECVHOPLIMIT: received datagrams carry their TTL or hop limit. */
+    public UdpSocket receiveTtl() {
+        return option("recvttl", 1);
+    }
+
+    /** IP_RECVTOS / IPV6_RECVTCLASS: received datagrams carry their TOS or traffic class. */
+    public UdpSocket receiveTos() {
+        return option("recvtos", 1);
+    }
+
     public UdpSocket ttl(int ttl) {
         return option("ttl", ttl);
     }

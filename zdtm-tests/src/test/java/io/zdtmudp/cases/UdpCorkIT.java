@@ -1,0 +1,122 @@
+package io.zdtmudp.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.ZdtmVm;
+import io.zdtmudp.harness.udp.Datagram;
+import io.zdtmudp.harness.udp.IpFamily;
+import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.udp.UdpOutcome;
+import io.zdtmudp.harness.udp.UdpRun;
+import io.zdtmudp.harness.udp.UdpScenario;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A corked socket (UDP_CORK, or MSG_MORE pending) is dumped with its pending
+ * datagram and re-corked on restore, so that when the application finishes
+ * the datagram the peer receives exactly the bytes, from the same source, that
+ * it would have received without C/R.
+ */
+@ZdtmVm
+class UdpCorkIT {
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void corkedByUdpCork(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7400)).pktinfo();
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(7401)).cork();
+        s.sendCorked(tx, rx, Payload.text("corked "), false);
+        s.sendCorked(tx, rx, Payload.text("by UDP_CORK"), false);
+        var after = s.afterRestore();
+        Datagram whole = after.uncork(tx);
+        after.receive(rx);
+
+        try (var run = UdpRun.start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertThat(run.savedCork(tx)).contains(Payload.text("corked by UDP_CORK"));
+            assertThat(out.later(rx)).containsExactly(whole);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void corkedByMsgMoreFromSeveralSends(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7410)).pktinfo();
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(7411));
+        for (int i = 0; i < 5; i++) {
+            s.sendCorked(tx, rx, Payload.generated(100 + i, i), true);
+        }
+        var after = s.afterRestore();
+        Datagram whole = after.completeCorked(tx, Payload.text("the end"));
+        after.receive(rx);
+
+        try (var run = UdpRun.start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertThat(run.savedCork(tx)).contains(s.corkedBytes(tx));
+            assertThat(out.later(rx)).containsExactly(whole);
+            assertThat(whole.payload().length()).isEqualTo(5 * 100 + 10 + 7);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void corkedTowardsADestinationOtherThanTheConnectedPeer(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7420));
+        var peer = s.socket("peer", family).bind(family.loopback().withPort(7421));
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(7422)).connect(peer);
+        s.sendCorked(tx, rx, Payload.text("not for the peer"), true);
+        var after = s.afterRestore();
+        Datagram whole = after.completeCorked(tx, Payload.text("!"));
+        after.receive(rx);
+
+        try (var run = UdpRun.start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertThat(out.later(rx)).containsExactly(whole);
+            assertThat(out.later(peer)).isEmpty();
+            assertThat(out.stateAfterRestore(tx).peer()).isEqualTo(peer.bound());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void corkedWithTtlAndTosFromACmsg(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7430)).receiveTtl().receiveTos();
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(7431));
+        s.sendCorked(tx, rx, Payload.text("marked "), true, 9, 0x10);
+        s.sendCorked(tx, rx, Payload.text("datagram"), true);
+        var after = s.afterRestore();
+        Datagram whole = after.completeCorked(tx, Payload.empty());
+        after.receive(rx);
+
+        try (var run = UdpRun.start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertThat(out.later(rx)).containsExactly(whole);
+            assertThat(out.laterMarks(rx)).containsExactly(new UdpOutcome.Marks(9, 0x10));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void receiveQueueAndCorkedSendQueueInOneSocket(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var a = s.socket("a", family).bind(family.loopback().withPort(7440)).pktinfo();
+        var b = s.socket("b", family).bind(family.loopback().withPort(7441)).pktinfo();
+        s.sendMany(b, a, 30, 48, 5); // a's receive queue
+        s.sendCorked(a, b, Payload.text("pending in a"), true); // a's send queue
+        var after = s.afterRestore();
+        Datagram whole = after.completeCorked(a, Payload.text(", sent after restore"));
+        after.receive(b);
+
+        try (var run = UdpRun.start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertThat(out.received(a)).hasSize(30);
+            assertThat(run.savedCork(a)).contains(Payload.text("pending in a"));
+            assertThat(out.later(b)).containsExactly(whole);
+        }
+    }
+}
