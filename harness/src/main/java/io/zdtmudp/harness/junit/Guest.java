@@ -27,6 +27,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * in the netns. Usable without JUnit (e.g. by a runner of dynamic tests).
  */
 public final class Guest implements AutoCloseable {
+    /**
+     * iproute2's ip, by path: busybox sh prefers its own applets, and busybox ip has no netns support.
+     */
+    public static final String IP = "/usr/sbin/ip";
+
     private final Vm vm;
     private final int id;
     private final CriuBinary defaultCriu;
@@ -60,7 +65,7 @@ public final class Guest implements AutoCloseable {
     private void setUp() {
         String ns = netnsName();
         agent().exec(GuestCommand.of("sh", "-c",
-                "ip netns del " + ns + " 2>/dev/null; ip netns add " + ns + " && ip -n " + ns + " link set lo up"
+                IP + " netns del " + ns + " 2>/dev/null; " + IP + " netns add " + ns + " && " + IP + " -n " + ns + " link set lo up"
                         + " && rm -rf " + workDir() + " && mkdir -p " + workDir())).orThrow();
         if (hostDir != null) {
             try {
@@ -215,8 +220,8 @@ public final class Guest implements AutoCloseable {
         }
         String ns = netnsName();
         List<String> script = new ArrayList<>();
-        script.add("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p 2>/dev/null; done");
-        script.add("ip netns del " + ns + " 2>/dev/null");
+        script.add("for p in $(" + IP + " netns pids " + ns + " 2>/dev/null); do kill -9 $p 2>/dev/null; done");
+        script.add(IP + " netns del " + ns + " 2>/dev/null");
         script.add("rm -rf " + workDir());
         agent().exec(GuestCommand.builder().args("sh", "-c", String.join("; ", script) + "; true")
                 .timeout(timeouts().call()).build());

@@ -77,8 +77,8 @@ class ZdtmExtensionTest {
     @Test
     void eachTestGetsAFreshNetnsAndWorkDirRemovedAfterwards() {
         kit(selectClass(Passing.class)).execute().testEvents().assertStatistics(s -> s.started(2).succeeded(2));
-        assertThat(FakeVm.COMMANDS).filteredOn(c -> c.contains("ip netns add")).hasSize(2)
-                .allMatch(c -> c.matches("(?s).*ip netns add z\\d+ && ip -n z\\d+ link set lo up.*mkdir -p /tmp/zdtm/\\d+.*"));
+        assertThat(FakeVm.COMMANDS).filteredOn(c -> c.contains("netns add")).hasSize(2)
+                .allMatch(c -> c.matches("(?s).*ip netns add z\\d+ && /usr/sbin/ip -n z\\d+ link set lo up.*mkdir -p /tmp/zdtm/\\d+.*"));
         assertThat(FakeVm.COMMANDS).filteredOn(c -> c.contains("ip netns del z") && c.contains("kill -9")).hasSize(2);
         assertThat(FakeVm.CREATED).hasValue(1);
         assertThat(FakeVm.CLOSED).as("the run's VM is closed with the root store").hasValue(1);
