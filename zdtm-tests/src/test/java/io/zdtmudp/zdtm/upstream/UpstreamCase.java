@@ -133,6 +133,11 @@ final class UpstreamCase {
             if (!gone.ok()) {
                 throw fail("the dumped tree (pid " + pid + ") did not die after criu dump: " + gone.describe());
             }
+            // As zdtm.py's gone(): CRIU's restore writes the pid file afresh and refuses an existing one.
+            GuestRun rm = guest.run(List.of("rm", "-f", layout.pidFile()), Map.of(), "/", scale(SETUP_TIMEOUT));
+            if (!rm.ok()) {
+                throw fail("cannot remove the pid file before restore: " + rm.describe());
+            }
             GuestRun restore = criu("restore", iter, cmds.restoreArgv(iter), cmds);
             if (!restore.ok()) {
                 return refused("restore", iter, restore, cmds, layout, pid, false);

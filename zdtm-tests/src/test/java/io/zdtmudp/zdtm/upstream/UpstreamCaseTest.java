@@ -57,6 +57,9 @@ class UpstreamCaseTest {
                                 ? "(00.2) Error (criu/sk-inet.c:1): Can't dump a corked socket\n" : ""))
                                 .getBytes(StandardCharsets.UTF_8));
                 if (action.equals("restore")) {
+                    if (files.containsKey(pidFile)) {
+                        return res(argv, 1, false); // CRIU refuses an existing pid file
+                    }
                     if (restoreExit == 0) {
                         files.put(pidFile, Integer.toString(nextPid++).getBytes(StandardCharsets.UTF_8));
                     }
@@ -69,7 +72,8 @@ class UpstreamCaseTest {
                 files.put(outFile, ("test output\n" + verdict + "\n").getBytes(StandardCharsets.UTF_8));
                 return res(argv, 0, false);
             }
-            if (a0.equals("check-feature")) {
+            if (a0.equals("rm")) {
+                files.remove(argv.get(2));
                 return res(argv, 0, false);
             }
             return res(argv, 0, false); // sh scripts, mkdir, uname
