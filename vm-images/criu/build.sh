@@ -4,6 +4,7 @@
 # CRIU component: Debian's original CRIU 4.1.1 tarball (fetched once, pinned by sha256), built twice:
 #   criu        tarball + criu/patches/*.patch, installed with PREFIX=/usr        (guest: /usr/sbin/criu)
 #   criu-stock  tarball alone,               installed with PREFIX=/opt/criu-stock (guest: /opt/criu-stock/sbin/criu)
+# The stock build keeps its kerndat cache in /run/criu-stock so the two never invalidate each other's.
 # Cache entry: root/ (the DESTDIR install) and src/ (the built tree, for components that reuse it).
 
 CRIU_VERSION=4.1.1
@@ -116,7 +117,7 @@ criu_host_deps_versions() {
 }
 
 criu_stock_hash() {
-	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/opt/criu-stock" \
+	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/opt/criu-stock" "rundir=/run/criu-stock" \
 		"host-deps=$(criu_host_deps_versions)" \
 		"file:$VM_IMAGES_DIR/criu/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
 }
@@ -140,15 +141,15 @@ criu_check_proto() {
 		die "criu: images/$CRIU_PROTO_NAME (from criu/patches) differs from ${HARNESS_PROTO#"$REPO_DIR"/}; keep one schema"
 }
 
-# criu_build_into OUT PREFIX PATCH... : extract, patch, compile and install into OUT/root.
+# criu_build_into OUT PREFIX RUNDIR PATCH... : extract, patch, compile and install into OUT/root.
 criu_build_into() {
-	local out=$1 prefix=$2 src=$1/src; shift 2
+	local out=$1 prefix=$2 rundir=$3 src=$1/src; shift 3
 	mkdir -p "$src"
 	tar -xf "$(criu_source_tarball)" -C "$src" --strip-components=1
 	apply_patches "$src" "$@"
 	criu_check_proto "$src"
-	timed "criu: compile (prefix $prefix)" criu_make "$out/build.log" -j"$BUILD_JOBS" -C "$src" PREFIX="$prefix" criu
-	criu_make "$out/build.log" -C "$src" PREFIX="$prefix" DESTDIR="$out/root" install-criu
+	timed "criu: compile (prefix $prefix)" criu_make "$out/build.log" -j"$BUILD_JOBS" -C "$src" PREFIX="$prefix" RUNDIR="$rundir" criu
+	criu_make "$out/build.log" -C "$src" PREFIX="$prefix" RUNDIR="$rundir" DESTDIR="$out/root" install-criu
 }
 
 # criu_make LOG MAKE_ARG... : make's output goes to LOG, whose tail is shown on failure.
@@ -163,10 +164,10 @@ criu_make() {
 criu_build_patched() {
 	local patches=()
 	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR")
-	criu_build_into "$1" /usr "${patches[@]}"
+	criu_build_into "$1" /usr /run "${patches[@]}"
 }
 
-criu_build_stock() { criu_build_into "$1" /opt/criu-stock; }
+criu_build_stock() { criu_build_into "$1" /opt/criu-stock /run/criu-stock; }
 
 # Sets CRIU_DIR, CRIU_HASH, CRIU_STOCK_DIR, CRIU_STOCK_HASH.
 criu_component() {
