@@ -58,20 +58,46 @@ hash_inputs() {
 # cache_component NAME HASH BUILD_FN REQUIRED_FILE...
 # Sets CACHE_DIR to <cache>/NAME-HASH. On a hit (every required file present) nothing is built.
 # Otherwise BUILD_FN runs with a fresh temp dir as $1 and the result is renamed into place.
+# Builders of the same entry take turns (flock), so a second one waits and then finds a hit.
 cache_component() {
 	local name=$1 hash=$2 build_fn=$3; shift 3
-	local dir="$ZDTM_CACHE/$name-$hash" tmp missing f
+	local dir="$ZDTM_CACHE/$name-$hash" lockfd
 	CACHE_DIR=$dir
-	if [ -d "$dir" ]; then
-		missing=$(cache_missing "$dir" "$@")
-		if [ -z "$missing" ]; then
-			log "$name: cache hit $dir"
+	cache_hit "$name" "$dir" "$@" && return 0
+	mkdir -p "$ZDTM_CACHE"
+	exec {lockfd}>"$ZDTM_CACHE/.lock-$name-$hash"
+	if ! flock -n "$lockfd"; then
+		log "$name: another process is building $name-$hash, waiting for it (at most ${ZDTM_LOCK_TIMEOUT}s)"
+		flock -w "$ZDTM_LOCK_TIMEOUT" "$lockfd" || die "$name: still locked after ${ZDTM_LOCK_TIMEOUT}s"
+		if cache_hit "$name" "$dir" "$@"; then
+			exec {lockfd}>&-
 			return 0
 		fi
-		log "$name: cache entry $dir is incomplete (missing:$missing), rebuilding"
-		rm -rf "$dir"
 	fi
-	mkdir -p "$ZDTM_CACHE"
+	cache_build "$name" "$hash" "$build_fn" "$@"
+	exec {lockfd}>&-
+}
+
+# ZDTM_LOCK_TIMEOUT bounds the wait for another build of the same entry (a cold kernel build
+# on a busy 2-core machine takes well under an hour).
+ZDTM_LOCK_TIMEOUT=${ZDTM_LOCK_TIMEOUT:-3600}
+
+# cache_hit NAME DIR REQUIRED_FILE... : true when DIR is complete; an incomplete DIR is removed.
+cache_hit() {
+	local name=$1 dir=$2 missing; shift 2
+	[ -d "$dir" ] || return 1
+	missing=$(cache_missing "$dir" "$@")
+	if [ -z "$missing" ]; then
+		log "$name: cache hit $dir"
+		return 0
+	fi
+	log "$name: cache entry $dir is incomplete (missing:$missing), rebuilding"
+	rm -rf "$dir"
+	return 1
+}
+
+cache_build() {
+	local name=$1 hash=$2 build_fn=$3 dir="$ZDTM_CACHE/$1-$2" tmp missing; shift 3
 	cache_sweep_stale_tmp
 	tmp="$ZDTM_CACHE/.tmp-$name-$hash.$$"
 	rm -rf "$tmp" && mkdir -p "$tmp"
@@ -87,7 +113,7 @@ cache_component() {
 		die "$name: build finished but did not produce:$missing"
 	fi
 	chmod 755 "$tmp"
-	# Another build may have won the race; its entry is equivalent, keep it.
+	# Without the lock (another cache user) an equivalent entry may already be there: keep it.
 	if ! mv -T "$tmp" "$dir" 2>/dev/null; then
 		log "$name: $dir appeared concurrently, keeping it"
 		rm -rf "$tmp"
@@ -102,7 +128,7 @@ cache_cleanup_on_exit() {
 	fi
 }
 trap cache_cleanup_on_exit EXIT
-# Turn signals into exits so the EXIT trap runs.
+# Turn signals into exits so the EXIT trap runs (after the running command, e.g. make, returns).
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -112,7 +138,7 @@ cache_sweep_stale_tmp() {
 	for d in "$ZDTM_CACHE"/.tmp-*; do
 		[ -d "$d" ] || continue
 		pid=${d##*.}
-		case $pid in *[!0-9]*|'') continue ;; esac
+		case $pid in *[!0-9]* | '') continue ;; esac
 		if ! kill -0 "$pid" 2>/dev/null; then
 			log "removing stale temp dir $d"
 			rm -rf "$d"
