@@ -12,6 +12,9 @@
 #                          --pidfile/--outfile that upstream's Makefile passes when it starts the test
 #                          (e.g. --filename=<name>.test); the Java runner reads it.
 #   criu-version           the CRIU version the tests come from
+#   bin/tar                GNU tar (a wrapper running tools/tar with libs/): CRIU dumps and restores the
+#                          tmpfs mounts of a namespaced test (its /run) by exec'ing tar with GNU options that
+#                          busybox tar lacks; the runner puts bin/ first in CRIU's PATH
 #   libs/<abs path>        the shared libraries the tests need (ld.so included), at the path the loader
 #                          looks for them; the runner copies them into the root of a namespaced test
 #                          (flavors ns/uns), as zdtm.py does. In the host flavor the guest's own copies
@@ -127,6 +130,7 @@ zdtm_tests_build() {
 	done
 	_zdtm_criu_version "$src" >"$out/criu-version"
 	_zdtm_copy_libs "$out" "${bins[@]/#/$out/static/}" || { rm -rf "$work"; return 1; }
+	_zdtm_install_gnu_tar "$out" || { rm -rf "$work"; return 1; }
 	rm -rf "$work"
 	echo "zdtm: $(wc -l <"$out/manifest.tsv") tests in $out ($(du -sh "$out" | cut -f1))"
 }
@@ -148,6 +152,23 @@ _zdtm_copy_libs() {
 	for lib in $libs; do
 		mkdir -p "$out/libs$(dirname "$lib")" && cp -L "$lib" "$out/libs$lib" || return 1
 	done
+}
+
+# GNU tar from the build host, run through the loader with libs/ as its library path, so it works in the
+# guest's own root (which has only the libraries criu needs) and needs no ldconfig.
+_zdtm_install_gnu_tar() {
+	local out=$1 tar
+	tar=$(command -v tar) && "$tar" --version 2>/dev/null | head -n1 | grep -q 'GNU tar' ||
+		{ _zdtm_die "no GNU tar on the build host (apt-get install tar)"; return 1; }
+	mkdir -p "$out/tools" "$out/bin" && install -m 0755 "$tar" "$out/tools/tar" || return 1
+	_zdtm_copy_libs "$out" "$tar" || return 1
+	cat >"$out/bin/tar" <<-'WRAPPER'
+		#!/bin/sh
+		# GNU tar for CRIU (see vm-images/zdtm/build.sh).
+		d=/opt/zdtm/upstream
+		exec "$d/libs/lib64/ld-linux-x86-64.so.2" --library-path "$d/libs/lib/x86_64-linux-gnu" "$d/tools/tar" "$@"
+	WRAPPER
+	chmod 0755 "$out/bin/tar"
 }
 
 _zdtm_criu_version() {

@@ -35,6 +35,9 @@ final class GuestScripts {
             }
             s.append("cp -a ").append(q(Manifest.GUEST_DIR + "/libs/.")).append(' ').append(q(l.root() + "/"))
                     .append('\n');
+            // cp -a gave the root the mode of libs/ (0755); the uns test's root (uid 20000 outside) creates
+            // its pivot_root "old" directory there.
+            s.append("chmod 0777 ").append(q(l.root())).append('\n');
             s.append("mount --bind ").append(q(l.root())).append(' ').append(q(l.root())).append('\n');
             s.append("mount --make-private ").append(q(l.root())).append('\n');
             s.append("mkdir -p ").append(q(l.dev())).append('\n');

@@ -182,7 +182,7 @@ final class UpstreamCase {
             if (!mk.ok()) {
                 throw fail("cannot create the images directory: " + mk.describe());
             }
-            return guest.run(argv, Map.of(), cmds.imagesDir(iter), scale(CRIU_TIMEOUT));
+            return guest.run(argv, ZdtmCommands.criuEnv(), cmds.imagesDir(iter), scale(CRIU_TIMEOUT));
         });
     }
 
@@ -262,7 +262,7 @@ final class UpstreamCase {
     private void attachArtifacts(CaseLayout layout) {
         String prefix = flavor.code() + "-" + entry.baseName();
         for (String path : List.of(layout.outInProgress(), layout.outFile(), layout.outNs())) {
-            guest.read(path).ifPresent(b -> guest.attach(prefix + path.substring(path.lastIndexOf('.')), b));
+            guest.read(path).ifPresent(b -> guest.attach(flavor.code() + "-" + path.substring(path.lastIndexOf('/') + 1), b));
         }
         for (String log : logs) {
             String iterAndName = log.substring(layout.dumpDir().length() + 1).replace('/', '-');

@@ -17,6 +17,8 @@ final class ZdtmCommands {
     static final String ZDTM_GID = "58467";
     static final String ZDTM_GROUPS = "27495 48244";
     static final String NS_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** CRIU's PATH: GNU tar from the upstream tests' directory first (CRIU runs tar for tmpfs mounts). */
+    static final String CRIU_PATH = Manifest.GUEST_DIR + "/bin:" + NS_PATH;
     /** CRIU's freeze timeout as zdtm.py passes it, before scaling. */
     static final Duration CRIU_FREEZE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -115,6 +117,10 @@ final class ZdtmCommands {
 
     String imagesDir(int iter) {
         return layout.imagesDir(iter);
+    }
+
+    static Map<String, String> criuEnv() {
+        return Map.of("PATH", CRIU_PATH);
     }
 
     /** The log CRIU writes for an action, inside the iteration's images directory. */

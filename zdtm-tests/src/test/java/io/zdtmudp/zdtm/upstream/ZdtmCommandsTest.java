@@ -66,6 +66,11 @@ class ZdtmCommandsTest {
     }
 
     @Test
+    void criuFindsGnuTarFirst() {
+        assertThat(ZdtmCommands.criuEnv().get("PATH")).startsWith("/opt/zdtm/upstream/bin:").endsWith(":/bin");
+    }
+
+    @Test
     void guestOptionsComeFirst() {
         ZdtmCommands c = new ZdtmCommands(UDP, ZdtmDesc.DEFAULT, Flavor.NS, LAYOUT, List.of(), "criu",
                 List.of("--network-lock", "nftables"), 1);
