@@ -98,8 +98,10 @@ public final class QemuVm implements Vm {
             kill(process);
             closeQuietly(agentCh);
             closeQuietly(qmpCh);
-            throw new VmStartException("VM did not start (" + why + "): " + e.getMessage()
+            VmStartException failure = new VmStartException("VM did not start (" + why + "): " + e.getMessage()
                     + qemuOutput(run) + "\n--- console tail ---\n" + ConsoleLog.tail(config.consoleLog(), CONSOLE_TAIL_LINES), e);
+            deleteRunDir(config);
+            throw failure;
         }
     }
 
@@ -169,6 +171,16 @@ public final class QemuVm implements Vm {
         } finally {
             closeQuietly(qmp);
             QemuReaper.unregister(process);
+            deleteRunDir(config);
+        }
+    }
+
+    /** The run dir only holds sockets and logs of this VM; failure artifacts keep copies of what matters. */
+    private static void deleteRunDir(VmConfig config) {
+        try (var files = Files.walk(config.runDir())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // already gone, or not ours to clean
         }
     }
 
