@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
-# Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip/ss
+# Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip
 # + zdtm-agent + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
 # Cache entry: initramfs.cpio.gz and contents.txt (the file list, for humans).
 #
@@ -16,7 +16,8 @@ WORKLOADS_DIR=$REPO_DIR/zdtm-tests/workloads
 ZDTM_HOOK=$VM_IMAGES_DIR/zdtm/build.sh
 BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
 # Host programs copied into the guest with their shared libraries: guest path -> host path.
-GUEST_HOST_PROGRAMS=("/usr/sbin/ip:/usr/sbin/ip" "/usr/bin/ss:/usr/bin/ss")
+# Not ss: it brings krb5, selinux and tirpc (3.5 MB); busybox netstat and /proc/net/udp show the queues.
+GUEST_HOST_PROGRAMS=("/usr/sbin/ip:/usr/sbin/ip")
 
 guest_have_agent() { compgen -G "$AGENT_SRC_DIR/*.c" >/dev/null; }
 
@@ -66,9 +67,9 @@ guest_install_busybox() {
 	file -L "$BUSYBOX_BIN" 2>/dev/null | grep -q 'statically linked' ||
 		die "guest: $BUSYBOX_BIN is not statically linked (install busybox-static)"
 	install -m 0755 "$BUSYBOX_BIN" "$root/bin/busybox"
-	# Real programs installed later (ip, ss) win over the applets of the same name.
+	# Real programs installed later (ip) win over the applets of the same name.
 	while IFS= read -r applet; do
-		case ${applet##*/} in busybox | ip | ss) continue ;; esac
+		case ${applet##*/} in busybox | ip) continue ;; esac
 		mkdir -p "$root/$(dirname "$applet")"
 		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 	done < <("$BUSYBOX_BIN" --list-full)
