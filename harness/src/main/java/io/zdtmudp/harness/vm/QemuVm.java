@@ -92,9 +92,7 @@ public final class QemuVm implements Vm {
             }
             return new QemuVm(config, timeouts, process, agent, qmp, Duration.ofNanos(System.nanoTime() - t0));
         } catch (IOException | RuntimeException e) {
-            String why = process != null && !process.isAlive()
-                    ? "QEMU exited with status " + process.exitValue()
-                    : "no agent HELLO within " + timeouts.boot().toMillis() + " ms";
+            String why = whyNoStart(process, e, timeouts);
             kill(process);
             closeQuietly(agentCh);
             closeQuietly(qmpCh);
@@ -103,6 +101,24 @@ public final class QemuVm implements Vm {
             deleteRunDir(config);
             throw failure;
         }
+    }
+
+    /** A closed socket usually means QEMU is exiting: give it a moment so the status is the reason shown. */
+    private static String whyNoStart(Process process, Exception e, Timeouts timeouts) {
+        if (process == null) {
+            return "QEMU did not run";
+        }
+        try {
+            process.waitFor(timeouts.shutdown().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            return "QEMU exited with status " + process.exitValue();
+        }
+        return e instanceof io.zdtmudp.harness.agent.GuestAgentTimeoutException
+                ? "no agent HELLO within " + timeouts.boot().toMillis() + " ms"
+                : "QEMU running, guest unreachable";
     }
 
     /** Time from QEMU start to the agent's HELLO. */
