@@ -8,6 +8,7 @@ import io.zdtmudp.harness.vm.Timeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,7 +97,7 @@ public final class Criu {
         args.add(action);
         args.addAll(options.toArgs());
         agent.exec(GuestCommand.of("mkdir", "-p", options.imagesDir(), options.workDirOrImages())).orThrow();
-        ExecResult r = run(args);
+        ExecResult r = run(args, options.env());
         String log;
         try {
             log = agent.readText(options.logPath());
@@ -108,9 +109,14 @@ public final class Criu {
     }
 
     private ExecResult run(List<String> args) {
+        return run(args, Map.of());
+    }
+
+    private ExecResult run(List<String> args, Map<String, String> env) {
         // CRIU gets its own --timeout; the agent's kill only catches a CRIU that ignores it.
         Duration limit = Duration.ofSeconds(timeouts.criuTimeoutSeconds()).multipliedBy(3).plus(timeouts.call());
         GuestCommand.Builder cmd = GuestCommand.builder().args(command(args)).timeout(limit);
+        env.forEach(cmd::env);
         if (netns != null) {
             cmd.netns(netns);
         }

@@ -1,7 +1,9 @@
 package io.zdtmudp.harness.criu;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** Options dump, pre-dump and restore share. Subclasses add their own and render the argv. */
@@ -16,6 +18,7 @@ public abstract class CriuOptions {
     final String actionScript;
     final Integer timeoutSeconds;
     final List<String> extraArgs;
+    final Map<String, String> env;
 
     CriuOptions(Builder<?> b) {
         this.imagesDir = Objects.requireNonNull(b.imagesDir, "imagesDir");
@@ -28,6 +31,12 @@ public abstract class CriuOptions {
         this.actionScript = b.actionScript;
         this.timeoutSeconds = b.timeoutSeconds;
         this.extraArgs = List.copyOf(b.extraArgs);
+        this.env = Map.copyOf(b.env);
+    }
+
+    /** Environment CRIU runs with (e.g. CRIU_UDP_QUEUE_INJECT to pick a restore path). */
+    public Map<String, String> env() {
+        return env;
     }
 
     public String imagesDir() {
@@ -76,6 +85,7 @@ public abstract class CriuOptions {
 
     @SuppressWarnings("unchecked")
     public abstract static class Builder<B extends Builder<B>> {
+        final Map<String, String> env = new LinkedHashMap<>();
         String imagesDir;
         String workDir;
         String logFile;
@@ -102,6 +112,12 @@ public abstract class CriuOptions {
             actionScript = o.actionScript;
             timeoutSeconds = o.timeoutSeconds;
             extraArgs.addAll(o.extraArgs);
+            env.putAll(o.env);
+        }
+
+        public B env(String key, String value) {
+            env.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            return (B) this;
         }
 
         public B imagesDir(String dir) {

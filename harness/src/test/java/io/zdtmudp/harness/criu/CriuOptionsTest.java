@@ -51,6 +51,14 @@ class CriuOptionsTest {
     }
 
     @Test
+    void environmentIsCarriedButNotInTheArgv() {
+        DumpOptions o = DumpOptions.builder().pid(5).imagesDir("/i").env("CRIU_X", "yes").build();
+        assertThat(o.env()).containsEntry("CRIU_X", "yes");
+        assertThat(String.join(" ", o.toArgs())).doesNotContain("CRIU_X").doesNotContain("yes");
+        assertThat(o.withDefaultTimeout(3).env()).as("survives toBuilder").containsEntry("CRIU_X", "yes");
+    }
+
+    @Test
     void binaryParsing() {
         assertThat(CriuBinary.parse(null)).isEqualTo(CriuBinary.PATCHED);
         assertThat(CriuBinary.parse("STOCK").path()).isEqualTo("/opt/criu-stock/sbin/criu");
