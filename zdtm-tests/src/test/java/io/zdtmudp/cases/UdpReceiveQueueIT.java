@@ -16,7 +16,10 @@ import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.udp.UdpSocket;
 import java.util.List;
+import io.zdtmudp.harness.udp.QueueInjection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,9 +27,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The receive queue survives checkpoint/restore byte for byte: every datagram,
  * in order, with its source address and port (and destination, where the
  * socket asks for it), and the image holds exactly those datagrams.
+ *
+ * <p>Every case runs through both restore paths of the engine: raw sockets
+ * (what a stock kernel allows) and our kernel's UDP_REPAIR_QUEUE.
  */
 @ZdtmVm
+@ParameterizedClass(name = "restore through {0}")
+@EnumSource(value = QueueInjection.class, names = {"RAW", "KERNEL"})
 class UdpReceiveQueueIT {
+    @Parameter
+    QueueInjection injection;
+
     private static final int RX_PORT = 7000;
     private static final int TX_PORT = 7001;
 
@@ -37,9 +48,23 @@ class UdpReceiveQueueIT {
         return new UdpSocket[] {rx, tx};
     }
 
-    private static UdpOutcome cycle(Guest guest, UdpScenario s) {
-        try (var run = UdpRun.start(guest, s)) {
-            return run.checkpointRestoreAndCompare();
+    private UdpRun start(Guest guest, UdpScenario s) {
+        return UdpRun.start(guest, s).injectWith(injection);
+    }
+
+    private UdpOutcome cycle(Guest guest, UdpScenario s) {
+        try (var run = start(guest, s)) {
+            UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertRestoredThrough(run);
+            return out;
+        }
+    }
+
+    /** The engine logs which path put a non-empty queue back: prove it was the one asked for. */
+    private void assertRestoredThrough(UdpRun run) {
+        String log = run.lastRestore().log();
+        if (log.contains("Restored ") && log.contains(" datagrams (")) {
+            assertThat(log).contains("through " + injection.envValue());
         }
     }
 
@@ -171,7 +196,7 @@ class UdpReceiveQueueIT {
         s.peek(p[0]);
         s.peek(p[0]); // with an offset set, each peek moves on: the offset now points at datagram #2
         s.afterRestore().peekBeforeDrain(p[0]);
-        try (var run = UdpRun.start(guest, s)) {
+        try (var run = start(guest, s)) {
             assertThat(run.beforeCheckpoint().peekedBeforeCheckpoint(p[0])).containsExactly(sent.get(0), sent.get(1));
             int offset = run.beforeCheckpoint().stateBeforeCheckpoint(p[0]).map(UdpOutcome.SocketState::peekOffset)
                     .orElseThrow();
@@ -190,7 +215,7 @@ class UdpReceiveQueueIT {
         s.peek(p[0]);
         s.peek(p[0]); // without an offset, peeking always shows the head
         s.afterRestore().peekBeforeDrain(p[0]);
-        try (var run = UdpRun.start(guest, s)) {
+        try (var run = start(guest, s)) {
             assertThat(run.beforeCheckpoint().peekedBeforeCheckpoint(p[0])).containsExactly(sent.get(0), sent.get(0));
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(out.stateAfterRestore(p[0]).peekOffset()).isEqualTo(-1);
@@ -244,7 +269,7 @@ class UdpReceiveQueueIT {
         var s = new UdpScenario();
         var p = pair(s, family);
         s.sendMany(p[1], p[0], 40, 200, 77);
-        try (var run = UdpRun.start(guest, s)) {
+        try (var run = start(guest, s)) {
             run.checkpoint();
             run.restore();
             run.checkpoint();

@@ -42,6 +42,8 @@ public final class UdpRun implements AutoCloseable {
     private int dumps;
     private CriuImages images;
     private CriuResult lastDump;
+    private CriuResult lastRestore;
+    private QueueInjection injection = QueueInjection.AUTO;
     private UdpOutcome ready;
     private boolean running;
 
@@ -50,6 +52,12 @@ public final class UdpRun implements AutoCloseable {
         this.scenario = scenario;
         this.criu = guest.criu(binary);
         this.dir = guest.workDir() + "/udpq";
+    }
+
+    /** Forces how the engine re-injects receive queues on the following restores. */
+    public UdpRun injectWith(QueueInjection how) {
+        this.injection = java.util.Objects.requireNonNull(how);
+        return this;
     }
 
     /** Starts the workload with the default CRIU binary and waits until its queues are set up. */
@@ -146,6 +154,14 @@ public final class UdpRun implements AutoCloseable {
         return lastDump;
     }
 
+    /** CRIU's result of the last restore attempt. */
+    public CriuResult lastRestore() {
+        if (lastRestore == null) {
+            throw new IllegalStateException("no restore yet");
+        }
+        return lastRestore;
+    }
+
     private String imagesDir() {
         return dir + "/images-" + dumps;
     }
@@ -237,10 +253,15 @@ public final class UdpRun implements AutoCloseable {
     /** Restores the last checkpoint and returns CRIU's result, whether or not it succeeded. */
     public CriuResult tryRestore() {
         String imagesDir = imagesDir();
-        RestoreOptions options = RestoreOptions.builder().imagesDir(imagesDir)
+        RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(imagesDir)
                 .logFile(imagesDir + "/restore.log").restoreDetached(true)
-                .pidFile(imagesDir + "/restore.pid").build();
+                .pidFile(imagesDir + "/restore.pid");
+        if (injection.envValue() != null) {
+            b.env(QueueInjection.ENV, injection.envValue());
+        }
+        RestoreOptions options = b.build();
         CriuResult r = criu.restore(options);
+        lastRestore = r;
         if (r.succeeded()) {
             OptionalInt restored = criu.restoredPid(options);
             if (restored.isEmpty() || restored.getAsInt() != pid) {
