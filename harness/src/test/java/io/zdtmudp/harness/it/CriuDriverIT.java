@@ -10,6 +10,7 @@ import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
 import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,5 +41,26 @@ class CriuDriverIT {
         restored.kill(15);
         assertThat(restored.waitFor(guest.timeouts().call())).as("the agent reaps the detached tree").hasValue(128 + 15);
         assertThat(guest.criuLogs()).extracting(l -> l.name()).containsExactly("dump-1.log", "restore-1.log");
+    }
+
+    @Test
+    void preDumpThenDumpAgainstIt(Guest guest) {
+        GuestProcess p = guest.spawn("sleep", "1000");
+        Criu criu = guest.criu();
+        String pre = guest.workDir() + "/pre";
+        String fin = guest.workDir() + "/final";
+        CriuResult preDump = criu.preDump(DumpOptions.builder().pid(p.pid()).imagesDir(pre).workDir(guest.workDir())
+                .logFile("pre-dump.log").trackMem(true).build()).orThrow();
+        assertThat(preDump.command()).contains("pre-dump", "--track-mem");
+        assertThat(p.waitFor(java.time.Duration.ofMillis(100))).as("a pre-dump leaves the task running").isEmpty();
+
+        criu.dump(DumpOptions.builder().pid(p.pid()).imagesDir(fin).workDir(guest.workDir()).trackMem(true)
+                .prevImagesDir("../pre").build()).orThrow();
+        RestoreOptions ro = RestoreOptions.builder().imagesDir(fin).workDir(guest.workDir()).build();
+        criu.restore(ro).orThrow();
+        GuestProcess restored = new GuestProcess(guest.agent(), criu.restoredPid(ro).orElseThrow());
+        restored.kill(9);
+        assertThat(restored.waitFor(guest.timeouts().call())).hasValue(128 + 9);
+        assertThat(guest.criuLogs()).extracting(l -> l.name()).containsExactly("pre-dump-1.log", "dump-1.log", "restore-1.log");
     }
 }
