@@ -4,6 +4,7 @@ import io.zdtmudp.harness.vm.Accelerator;
 import io.zdtmudp.harness.vm.GuestImage;
 import io.zdtmudp.harness.vm.KvmProbe;
 import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.StaleRuns;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.Vm;
 import io.zdtmudp.harness.vm.VmConfig;
@@ -22,6 +23,7 @@ public final class QemuVmFactory implements VmFactory {
     @Override
     public Vm create(Function<String, Optional<String>> parameters) {
         Path cwd = Path.of(System.getProperty("user.dir"));
+        StaleRuns.reap(Path.of("/tmp")).forEach(pid -> System.err.println("zdtm: killed QEMU " + pid + " left by a dead JVM"));
         GuestImage image = GuestImage.locate(parameters.apply(GuestImage.PROPERTY).orElse(null), cwd);
         int n = VMS.incrementAndGet();
         Path share = cwd.resolve("target").resolve("zdtm-share").resolve("vm" + n);

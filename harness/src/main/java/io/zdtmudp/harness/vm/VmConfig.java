@@ -8,6 +8,8 @@ import java.util.Objects;
 /** What to boot and how. Build with {@link #builder(GuestImage)}. */
 public final class VmConfig {
     public static final String SHARE_TAG = "zdtm";
+    /** QEMU's pidfile in the run dir, for {@link StaleRuns}. */
+    public static final String PID_FILE = "qemu.pid";
 
     private final GuestImage image;
     private final int memoryMiB;
@@ -86,6 +88,7 @@ public final class VmConfig {
                 "-m", memoryMiB + "M", "-smp", Integer.toString(cpus),
                 "-nodefaults", "-no-reboot", "-display", "none",
                 "-serial", "file:" + consoleLog(),
+                "-pidfile", runDir.resolve(PID_FILE).toString(),
                 "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
                 "-append", cmdline(),
                 "-device", "virtio-serial-pci",
