@@ -11,10 +11,11 @@
 #                     starts tests and never compiles), umount2 and zdtm_ct, the cgroup helper scripts
 #   lib/pycriu/       CRIU's python package with its protobuf modules generated here
 # and, at their usual paths, python3 with its standard library, python3-yaml and python3-protobuf, GNU make
-# and an `ldd` (zdtm.py copies a test's libraries into the ns root with it), all copied from this host's
+# util-linux's flock and an `ldd` (zdtm.py copies a test's libraries into the ns root with it), all copied from this host's
 # Debian packages together with the shared libraries they load.
 #
-# Needs on the host: python3, python3-yaml, python3-protobuf, protobuf-compiler, make, gcc, cpio, gzip.
+# Needs on the host: python3, python3-yaml, python3-protobuf, protobuf-compiler, make, gcc, cpio, gzip,
+# util-linux (flock).
 
 # shellcheck source=vm-images/zdtm/build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/build.sh"
@@ -106,6 +107,8 @@ zdtm_parity_build() {
 		find /usr/lib/python3/dist-packages -maxdepth 1 -name '_yaml*' -exec cp -a {} \
 			"$stage/usr/lib/python3/dist-packages/" \;
 		cp -L "$(command -v make)" "$stage/usr/bin/make"
+		# zdtm.py serializes its cgroup set-up with flock(1), which Debian's busybox lacks.
+		cp -L "$(command -v flock)" "$stage/usr/bin/flock"
 		# zdtm.py runs ldd on test binaries; Debian's ldd is a bash script, the loader does the same job.
 		printf '#!/bin/sh\nfor f; do /lib64/ld-linux-x86-64.so.2 --list "$f"; done\n' >"$stage/usr/bin/ldd"
 		chmod 0755 "$stage/usr/bin/ldd"
