@@ -237,6 +237,9 @@ public final class UdpScenario {
             String line = before.get(i);
             out.append(line == null ? socketAt.get(i).scriptLine() : line).append('\n');
         }
+        for (UdpSocket s : openSockets()) {
+            out.append("state ").append(s.name()).append('\n');
+        }
         out.append("after\n");
         for (UdpSocket s : openSockets()) {
             out.append("state ").append(s.name()).append('\n');

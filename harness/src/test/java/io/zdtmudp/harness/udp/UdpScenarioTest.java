@@ -22,6 +22,7 @@ class UdpScenarioTest {
                 sock tx 4 udp bind=127.0.0.2,7001
                 send tx rx hex:6869
                 close tx
+                state rx
                 after
                 state rx
                 drain rx
