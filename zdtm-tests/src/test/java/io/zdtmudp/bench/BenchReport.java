@@ -1,0 +1,285 @@
+package io.zdtmudp.bench;
+
+import io.zdtmudp.harness.vm.GuestImage;
+import io.zdtmudp.harness.udp.QueueInjection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Renders one bench run: the markdown report (stdout and docs/BENCHMARKS.md) and the CSV files
+ * under target/bench/. Every ratio is between medians of the same run.
+ */
+final class BenchReport {
+    /** Where the markdown goes; default docs/BENCHMARKS.md at the repository root. */
+    static final String DOCS_PROPERTY = "zdtm.bench.docs";
+
+    private BenchReport() {}
+
+    static void write(List<QueueLoad> loads, List<QueueInjection> paths) {
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        String md = markdown(loads, paths);
+        System.out.println(md);
+        Path csvDir = cwd.resolve("target").resolve("bench");
+        writeText(csvDir.resolve("boot.csv"), bootCsv());
+        writeText(csvDir.resolve("cr-samples.csv"), samplesCsv());
+        writeText(csvDir.resolve("plain.csv"), plainCsv(loads));
+        writeText(csvDir.resolve("cr-summary.csv"), summaryCsv(loads, paths));
+        writeText(csvDir.resolve("BENCHMARKS.md"), md);
+        docsFile(cwd).ifPresent(f -> {
+            writeText(f, md);
+            System.out.println("bench: wrote " + f + " and " + csvDir + "/*.csv");
+        });
+    }
+
+    static String markdown(List<QueueLoad> loads, List<QueueInjection> paths) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Benchmarks\n\n");
+        b.append("Measured by `mvn -Pbench verify -pl zdtm-tests` (classes `io.zdtmudp.bench.*Bench`) on ")
+                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE)).append(".\n\n");
+        b.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc), ")
+                .append(cpuModel()).append("; guest under QEMU TCG (`-accel tcg -cpu max`), ")
+                .append(guestDescription()).append(".\n");
+        b.append("The machine is shared with other builds: figures are medians with (min-max), "
+                + "and every ratio compares medians from the same run.\n\n");
+
+        b.append("## Boot to agent-ready\n\n");
+        List<Double> boots = BenchResults.boots();
+        if (boots.isEmpty()) {
+            b.append("Not measured in this run (BootBench did not run).\n\n");
+        } else {
+            b.append("QEMU start to the guest agent's HELLO, a fresh VM each boot: **")
+                    .append(Summary.of(boots).format()).append(" ms** over ").append(boots.size()).append(" boots.\n\n");
+        }
+
+        b.append("## Queue checkpoint/restore cost against queue size\n\n");
+        b.append(crTable(loads, paths));
+        b.append("\n");
+        b.append("""
+                - *dump*, *restore*: CRIU's own run time (the last timestamp of its log), median (min-max) ms.
+                - *queue's share*: the same column minus the same process with an empty queue (row `empty`).
+                - *engine*: what the engine's own log lines say: on dump, the gap before `udp: Dumped N datagrams`
+                  (peek and image write); on restore, the `in T ms` of `udp: Restored N datagrams ... through PATH`.
+                - *plain pass*: the same workload sends the same datagrams once and drains them once in the same
+                  guest, without CRIU, timed between two `/dev/kmsg` marks (busybox `date` has no `%N`; the
+                  kernel log has microseconds), minus the same pass with nothing to send.
+                - *x plain*: queue's share divided by the plain pass: how many send+receive passes the queue's
+                  checkpoint (or restore) costs.
+                - *image*: the udp-queue-*.img files of the dump.
+
+                """);
+
+        b.append("## Harness overhead per case\n\n");
+        b.append(overheadTable(loads));
+        b.append("""
+
+                - *case*: one C/R case as a test sees it: start the workload and wait until it is ready, dump, copy
+                  the images to the host and decode them, restore, kill the workload.
+                - *CRIU calls*: `CriuResult.duration()` of the dump plus the restore (agent round trip included).
+                - *overhead*: case minus CRIU calls. *agent+exec*: CRIU calls minus CRIU's own logged run time.
+                Not included: the per-test netns setup and teardown, and the kernel health check after each test.
+                """);
+        return b.toString();
+    }
+
+    private static String crTable(List<QueueLoad> loads, List<QueueInjection> paths) {
+        StringBuilder t = new StringBuilder();
+        t.append("| queue | restore path | image | dump ms | restore ms | queue's share: dump / restore ms "
+                + "| engine: dump / restore ms | plain pass ms | x plain: dump / restore |\n");
+        t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (QueueLoad load : loads) {
+            for (QueueInjection path : paths) {
+                List<CrSample> s = BenchResults.crSamples(load, path);
+                List<CrSample> empty = BenchResults.crSamples(QueueLoad.EMPTY, path);
+                if (s.isEmpty()) {
+                    continue;
+                }
+                Summary dump = summary(s, CrSample::dumpCriu);
+                Summary restore = summary(s, CrSample::restoreCriu);
+                t.append("| ").append(load.label()).append(" | ").append(path.envValue()).append(" | ")
+                        .append(bytes(median(s, c -> c.imageBytes()))).append(" | ")
+                        .append(dump.format()).append(" | ").append(restore.format()).append(" | ");
+                if (load.count() == 0 || empty.isEmpty()) {
+                    t.append("- | - | - | - |\n");
+                    continue;
+                }
+                double dumpShare = dump.median() - summary(empty, CrSample::dumpCriu).median();
+                double restoreShare = restore.median() - summary(empty, CrSample::restoreCriu).median();
+                t.append(String.format(Locale.ROOT, "%.0f / %.0f | %.1f / %.0f | ", dumpShare, restoreShare,
+                        median(s, CrSample::dumpQueue), median(s, CrSample::restoreQueue)));
+                Optional<Double> plain = plainShare(load);
+                if (plain.isEmpty()) {
+                    t.append("- | - |\n");
+                } else {
+                    double p = plain.get();
+                    t.append(String.format(Locale.ROOT, "%.1f | %s / %s |\n", p, ratio(dumpShare, p), ratio(restoreShare, p)));
+                }
+            }
+        }
+        return t.toString();
+    }
+
+    private static String overheadTable(List<QueueLoad> loads) {
+        StringBuilder t = new StringBuilder();
+        t.append("| queue | case ms | CRIU calls ms | overhead ms | overhead % | agent+exec ms |\n");
+        t.append("|---|---:|---:|---:|---:|---:|\n");
+        List<CrSample> all = new ArrayList<>();
+        for (QueueLoad load : loads) {
+            List<CrSample> s = BenchResults.crSamples().stream().filter(c -> c.load().equals(load)).toList();
+            if (s.isEmpty()) {
+                continue;
+            }
+            all.addAll(s);
+            t.append(overheadRow(load.label(), s));
+        }
+        if (!all.isEmpty()) {
+            t.append(overheadRow("**all cases**", all));
+        }
+        return t.toString();
+    }
+
+    private static String overheadRow(String label, List<CrSample> s) {
+        double wall = median(s, CrSample::caseWall);
+        double calls = median(s, c -> c.dumpCall() + c.restoreCall());
+        double over = median(s, CrSample::harnessOverhead);
+        return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.0f%% | %.0f |\n", label, wall, calls,
+                summary(s, CrSample::harnessOverhead).format(), 100 * over / wall, median(s, CrSample::callOverhead));
+    }
+
+    /** The plain pass of a load minus the empty pass: the time the bytes themselves take. */
+    static Optional<Double> plainShare(QueueLoad load) {
+        List<Double> p = BenchResults.plain(load);
+        List<Double> e = BenchResults.plain(QueueLoad.EMPTY);
+        if (p.isEmpty() || e.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Math.max(0.001, Summary.of(p).median() - Summary.of(e).median()));
+    }
+
+    private static String ratio(double share, double plain) {
+        return String.format(Locale.ROOT, "%.1f", share / plain);
+    }
+
+    private static Summary summary(List<CrSample> s, ToDoubleFunction<CrSample> f) {
+        return Summary.of(s.stream().map(c -> f.applyAsDouble(c)).toList());
+    }
+
+    private static double median(List<CrSample> s, ToDoubleFunction<CrSample> f) {
+        return summary(s, f).median();
+    }
+
+    static String bytes(double n) {
+        if (n < 10 * 1024) {
+            return String.format(Locale.ROOT, "%.0f B", n);
+        }
+        if (n < 10 * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.0f KiB", n / 1024);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", n / (1024 * 1024));
+    }
+
+    private static String bootCsv() {
+        StringBuilder b = new StringBuilder("boot,ms\n");
+        List<Double> boots = BenchResults.boots();
+        for (int i = 0; i < boots.size(); i++) {
+            b.append(i + 1).append(',').append(String.format(Locale.ROOT, "%.3f", boots.get(i))).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String samplesCsv() {
+        StringBuilder b = new StringBuilder(CrSample.csvHeader()).append('\n');
+        BenchResults.crSamples().forEach(s -> b.append(s.csv()).append('\n'));
+        return b.toString();
+    }
+
+    private static String plainCsv(List<QueueLoad> loads) {
+        StringBuilder b = new StringBuilder("count,length,rep,ms\n");
+        for (QueueLoad load : loads) {
+            List<Double> p = BenchResults.plain(load);
+            for (int i = 0; i < p.size(); i++) {
+                b.append(String.format(Locale.ROOT, "%d,%d,%d,%.3f%n", load.count(), load.length(), i + 1, p.get(i)));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String summaryCsv(List<QueueLoad> loads, List<QueueInjection> paths) {
+        StringBuilder b = new StringBuilder("count,length,path,n,image_bytes,dump_ms,dump_min,dump_max,restore_ms,"
+                + "restore_min,restore_max,dump_share_ms,restore_share_ms,engine_dump_ms,engine_restore_ms,"
+                + "plain_ms,dump_x_plain,restore_x_plain\n");
+        for (QueueLoad load : loads) {
+            for (QueueInjection path : paths) {
+                List<CrSample> s = BenchResults.crSamples(load, path);
+                List<CrSample> empty = BenchResults.crSamples(QueueLoad.EMPTY, path);
+                if (s.isEmpty() || empty.isEmpty()) {
+                    continue;
+                }
+                Summary d = summary(s, CrSample::dumpCriu);
+                Summary r = summary(s, CrSample::restoreCriu);
+                double ds = d.median() - summary(empty, CrSample::dumpCriu).median();
+                double rs = r.median() - summary(empty, CrSample::restoreCriu).median();
+                double p = plainShare(load).orElse(Double.NaN);
+                b.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n",
+                        load.count(), load.length(), path.envValue(), d.n(), median(s, c -> c.imageBytes()),
+                        d.median(), d.min(), d.max(), r.median(), r.min(), r.max(), ds, rs,
+                        median(s, CrSample::dumpQueue), median(s, CrSample::restoreQueue), p,
+                        load.count() == 0 ? Double.NaN : ds / p, load.count() == 0 ? Double.NaN : rs / p));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String guestDescription() {
+        try {
+            GuestImage image = GuestImage.locate(System.getProperty(GuestImage.PROPERTY), Path.of(System.getProperty("user.dir")));
+            var m = image.manifest();
+            return "kernel " + m.getOrDefault("KERNEL_VERSION", "?") + " (" + m.getOrDefault("KERNEL_HASH", "?")
+                    + "), CRIU " + m.getOrDefault("CRIU_VERSION", "?") + " (" + m.getOrDefault("CRIU_HASH", "?") + ")";
+        } catch (RuntimeException e) {
+            return "guest image unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** docs/BENCHMARKS.md at the repository root (the first directory above holding vm-images/), if found. */
+    static Optional<Path> docsFile(Path start) {
+        String forced = System.getProperty(DOCS_PROPERTY);
+        if (forced != null && !forced.isBlank()) {
+            return Optional.of(Path.of(forced));
+        }
+        for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("vm-images"))) {
+                return Optional.of(d.resolve("docs").resolve("BENCHMARKS.md"));
+            }
+        }
+        System.err.println("bench: no repository root above " + start + "; docs/BENCHMARKS.md not written");
+        return Optional.empty();
+    }
+
+    private static void writeText(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
+        }
+    }
+}

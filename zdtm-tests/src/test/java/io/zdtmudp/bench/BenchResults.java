@@ -1,0 +1,49 @@
+package io.zdtmudp.bench;
+
+import io.zdtmudp.harness.udp.QueueInjection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Every measurement of one bench run. The bench classes run in one JVM, in order, so the last one
+ * renders the report from what all of them recorded here.
+ */
+final class BenchResults {
+    private static final List<Double> BOOTS = new ArrayList<>();
+    private static final List<CrSample> CR = new ArrayList<>();
+    private static final Map<QueueLoad, List<Double>> PLAIN = new TreeMap<>(
+            java.util.Comparator.comparingInt(QueueLoad::length).thenComparingInt(QueueLoad::count));
+
+    private BenchResults() {}
+
+    static synchronized void bootMillis(double ms) {
+        BOOTS.add(ms);
+    }
+
+    static synchronized void cr(CrSample s) {
+        CR.add(s);
+    }
+
+    static synchronized void plainMillis(QueueLoad load, double ms) {
+        PLAIN.computeIfAbsent(load, k -> new ArrayList<>()).add(ms);
+    }
+
+    static synchronized List<Double> boots() {
+        return List.copyOf(BOOTS);
+    }
+
+    static synchronized List<CrSample> crSamples() {
+        return List.copyOf(CR);
+    }
+
+    static synchronized List<CrSample> crSamples(QueueLoad load, QueueInjection path) {
+        return CR.stream().filter(s -> s.load().equals(load) && s.path() == path).collect(Collectors.toList());
+    }
+
+    static synchronized List<Double> plain(QueueLoad load) {
+        return List.copyOf(PLAIN.getOrDefault(load, List.of()));
+    }
+}
