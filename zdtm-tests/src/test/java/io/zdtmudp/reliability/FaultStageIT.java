@@ -1,0 +1,102 @@
+package io.zdtmudp.reliability;
+
+import static io.zdtmudp.reliability.GuestChecks.KILL_CRIU;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zdtmudp.harness.criu.CriuResult;
+import io.zdtmudp.harness.criu.DumpOptions;
+import io.zdtmudp.harness.criu.RestoreOptions;
+import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.ZdtmVm;
+import io.zdtmudp.harness.udp.IpFamily;
+import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.udp.QueueComparison;
+import io.zdtmudp.harness.udp.UdpOutcome;
+import io.zdtmudp.harness.udp.UdpRun;
+import io.zdtmudp.harness.udp.UdpScenario;
+import io.zdtmudp.harness.udp.UdpSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checkpoint or restore that fails at any stage leaves nothing half done: a
+ * failed dump leaves the task running with its whole queue, a failed restore
+ * leaves no restored task behind, and the same images then restore in full.
+ * Each stage is forced with a CRIU action script (exit 1, or SIGKILL of criu).
+ */
+@ZdtmVm
+class FaultStageIT {
+    private UdpScenario scenario;
+    private UdpSocket rx;
+
+    /** A receiver holding 30 datagrams of mixed sizes, one of them empty, from one sender. */
+    private UdpRun start(Guest guest) {
+        scenario = new UdpScenario();
+        rx = scenario.socket("rx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7400)).pktinfo();
+        var tx = scenario.socket("tx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7401));
+        scenario.sendMany(tx, rx, 29, 700, 41);
+        scenario.send(tx, rx, Payload.empty());
+        return UdpRun.start(guest, scenario);
+    }
+
+    @Test
+    void dumpFailingAtPreDumpLeavesTheQueue(Guest guest) {
+        failedDumpLeavesTheQueue(guest, "pre-dump", "exit 1");
+    }
+
+    @Test
+    void dumpFailingAtPostDumpLeavesTheQueue(Guest guest) {
+        failedDumpLeavesTheQueue(guest, "post-dump", "exit 1");
+    }
+
+    @Test
+    void criuKilledAtPostDumpLeavesTheQueue(Guest guest) {
+        failedDumpLeavesTheQueue(guest, "post-dump", KILL_CRIU);
+    }
+
+    @Test
+    void restoreFailingAtPostRestoreLeavesNoTask(Guest guest) {
+        failedRestoreLeavesNoTask(guest, "post-restore", "exit 1");
+    }
+
+    @Test
+    void restoreFailingAtPreResumeLeavesNoTask(Guest guest) {
+        failedRestoreLeavesNoTask(guest, "pre-resume", "exit 1");
+    }
+
+    @Test
+    void criuKilledAtPreResumeLeavesNoTask(Guest guest) {
+        failedRestoreLeavesNoTask(guest, "pre-resume", KILL_CRIU);
+    }
+
+    private void failedDumpLeavesTheQueue(Guest guest, String stage, String body) {
+        try (UdpRun run = start(guest)) {
+            String script = GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body);
+            String images = guest.workDir() + "/failed-dump";
+            guest.run("mkdir", "-p", images);
+            CriuResult r = guest.criu().dump(DumpOptions.builder().pid(run.pid()).imagesDir(images)
+                    .logFile(images + "/dump.log").actionScript(script).build());
+            assertThat(r.succeeded()).as("dump with a failing %s script: %s", stage, r.errorLines()).isFalse();
+            assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
+            UdpOutcome out = run.finish();
+            QueueComparison.assertSame("queue after a dump failed at " + stage, scenario.queueOf(rx), out.received(rx));
+        }
+    }
+
+    private void failedRestoreLeavesNoTask(Guest guest, String stage, String body) {
+        try (UdpRun run = start(guest)) {
+            run.checkpoint();
+            String script = GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body);
+            String images = GuestChecks.imagesDirOf(run.lastDump());
+            CriuResult r = guest.criu().restore(RestoreOptions.builder().imagesDir(images)
+                    .logFile(images + "/restore-fail-" + stage + ".log").pidFile(images + "/fail.pid")
+                    .actionScript(script).build());
+            assertThat(r.succeeded()).as("restore with a failing %s script", stage).isFalse();
+            GuestChecks.assertGone(guest, run.pid(), "restore failed at " + stage);
+
+            run.restore();
+            UdpOutcome out = run.finish();
+            QueueComparison.assertSame("queue restored after a restore failed at " + stage, scenario.queueOf(rx),
+                    out.received(rx));
+        }
+    }
+}
