@@ -4,7 +4,6 @@ import io.zdtmudp.harness.udp.QueueInjection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -14,8 +13,7 @@ import java.util.stream.Collectors;
 final class BenchResults {
     private static final List<Double> BOOTS = new ArrayList<>();
     private static final List<CrSample> CR = new ArrayList<>();
-    private static final Map<QueueLoad, List<Double>> PLAIN = new TreeMap<>(
-            java.util.Comparator.comparingInt(QueueLoad::length).thenComparingInt(QueueLoad::count));
+    private static final Map<PlainPass.Kind, Map<QueueLoad, List<Double>>> PLAIN = new java.util.EnumMap<>(PlainPass.Kind.class);
 
     private BenchResults() {}
 
@@ -27,8 +25,8 @@ final class BenchResults {
         CR.add(s);
     }
 
-    static synchronized void plainMillis(QueueLoad load, double ms) {
-        PLAIN.computeIfAbsent(load, k -> new ArrayList<>()).add(ms);
+    static synchronized void plainMillis(QueueLoad load, PlainPass.Kind kind, double ms) {
+        PLAIN.computeIfAbsent(kind, k -> new java.util.HashMap<>()).computeIfAbsent(load, k -> new ArrayList<>()).add(ms);
     }
 
     static synchronized List<Double> boots() {
@@ -43,7 +41,7 @@ final class BenchResults {
         return CR.stream().filter(s -> s.load().equals(load) && s.path() == path).collect(Collectors.toList());
     }
 
-    static synchronized List<Double> plain(QueueLoad load) {
-        return List.copyOf(PLAIN.getOrDefault(load, List.of()));
+    static synchronized List<Double> plain(QueueLoad load, PlainPass.Kind kind) {
+        return List.copyOf(PLAIN.getOrDefault(kind, Map.of()).getOrDefault(load, List.of()));
     }
 }

@@ -26,9 +26,10 @@ class PlainPassTest {
 
     @Test
     void scriptSendsAndDrainsOnlyAfterTheSignal() {
-        String script = PlainPass.script(new QueueLoad(100, 64));
+        String script = PlainPass.script(new QueueLoad(100, 64), PlainPass.Kind.SEND_AND_DRAIN);
         assertThat(script.indexOf("after")).isLessThan(script.indexOf("sendn tx rx 100 64 1"));
         assertThat(script).endsWith("drain rx\n");
-        assertThat(PlainPass.script(QueueLoad.EMPTY)).doesNotContain("sendn");
+        assertThat(PlainPass.script(new QueueLoad(100, 64), PlainPass.Kind.SEND)).doesNotContain("drain");
+        assertThat(PlainPass.script(QueueLoad.EMPTY, PlainPass.Kind.SEND)).doesNotContain("sendn");
     }
 }

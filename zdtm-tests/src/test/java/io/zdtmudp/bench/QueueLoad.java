@@ -14,6 +14,11 @@ record QueueLoad(int count, int length) {
         return (long) count * length;
     }
 
+    @Override
+    public String toString() {
+        return label();
+    }
+
     String label() {
         if (count == 0) {
             return "empty";
