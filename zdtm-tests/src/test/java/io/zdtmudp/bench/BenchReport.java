@@ -71,9 +71,9 @@ final class BenchReport {
                 - *engine*: what the engine's own log lines say: on dump, the gap before `udp: Dumped N datagrams`
                   (peek and image write); on restore, the `in T ms` of `udp: Restored N datagrams ... through PATH`.
                 - *plain*: (b) the physical limit, in the same guest without CRIU: the workload (udpq) sends the
-                  same datagrams once (*send*), or sends and drains them (*send+drain*), timed between two
-                  `/dev/kmsg` marks (busybox `date` has no `%N`; the kernel log has microseconds), minus the same
-                  pass with nothing to send. The netns's UDP counters prove every datagram was sent (and received)
+                  same datagrams once (*send*), or sends and drains them (*send+drain*), timed by two busybox
+                  `adjtimex` readings (microseconds; busybox `date` has no `%N`, and kernel log timestamps stall
+                  under TCG once the TSC is marked unstable), minus the same pass with nothing to send. The netns's UDP counters prove every datagram was sent (and received)
                   and none dropped. udpq's drain writes every received byte as hex, one `fprintf` per byte, so
                   *send+drain* is far above a plain receive; *send* is the clean figure.
                 - *engine / send*: the engine's own queue time divided by the plain send pass: how many plain

@@ -7,21 +7,20 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 class PlainPassTest {
-    @Test
-    void timeBetweenTheMarksOfOneTag() {
-        String dmesg = """
-                [   10.000000] zdtm-bench: r1-100x64 begin
-                [   10.500000] zdtm-bench: r1-1x64 begin
-                [   10.512345] zdtm-bench: r1-100x64 end
-                [   11.000000] zdtm-bench: r1-1x64 end
-                """;
-        assertThat(PlainPass.between(dmesg, "r1-100x64")).isCloseTo(512.345, within(1e-6));
+    private static String adjtimex(long sec, long usec) {
+        return "    mode:         0\n-t  tick:         10000 us\n    time.tv_sec:  " + sec + "\n    time.tv_usec: " + usec + "\n";
     }
 
     @Test
-    void missingMarksAreAnError() {
-        assertThatThrownBy(() -> PlainPass.between("[    1.000000] zdtm-bench: x begin\n", "x"))
-                .hasMessageContaining("no begin/end marks for x");
+    void timeBetweenTheTwoClockReadings() {
+        String out = "Udp: InDatagrams\nUdp: 1\nmark begin\n" + adjtimex(100, 999_000) + "mark end\n" + adjtimex(101, 511_345);
+        assertThat(PlainPass.elapsedMillis(out, "t")).isCloseTo(512.345, within(1e-6));
+    }
+
+    @Test
+    void missingReadingsAreAnError() {
+        assertThatThrownBy(() -> PlainPass.elapsedMillis("mark begin\n" + adjtimex(1, 0), "x"))
+                .hasMessageContaining("no begin/end clock readings for plain pass x");
     }
 
     @Test
