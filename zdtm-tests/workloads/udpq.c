@@ -25,6 +25,7 @@
  *   sendmore FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]   like sendto, with MSG_MORE
  *   sendn FROM TO COUNT LEN SEED   COUNT datagrams, payload gen(LEN, SEED+i)
  *   cork NAME 0|1                  UDP_CORK
+ *   opt NAME key=value             one more socket option (as on the sock line)
  *   close NAME
  *   peek NAME                      MSG_PEEK one datagram, report it
  *   drain NAME                     receive until the queue is empty
@@ -546,6 +547,13 @@ static int run_line(char *line)
 			gen_payload(buf, glen, seed + i);
 			do_send(from, dst, buf, glen, 0, -1, -1);
 		}
+	} else if (!strcmp(argv[0], "opt") && argc == 3) {
+		char *eq = strchr(argv[2], '=');
+
+		if (!eq)
+			die("bad option %s", argv[2]);
+		*eq = 0;
+		sock_option(find(argv[1]), argv[2], eq + 1, 0);
 	} else if (!strcmp(argv[0], "cork") && argc == 3) {
 		setopt(find(argv[1])->fd, IPPROTO_UDP, UDP_CORK, atoi(argv[2]), "cork");
 	} else if (!strcmp(argv[0], "close") && argc == 2) {

@@ -168,6 +168,15 @@ public final class UdpScenario {
             after.add("cork " + socket.name() + " " + (on ? 1 : 0));
         }
 
+        /**
+         * Turns on IP_RECVTTL/IP_RECVTOS (or the IPv6 equivalents) again:
+         * CRIU 4.1.1 does not save these receive options.
+         */
+        public void receiveTtlAndTos(UdpSocket socket) {
+            after.add("opt " + socket.name() + " recvttl=1");
+            after.add("opt " + socket.name() + " recvtos=1");
+        }
+
         /** Clears UDP_CORK: the pending datagram goes out, as it would have without C/R. */
         public Datagram uncork(UdpSocket from) {
             after.add("cork " + from.name() + " 0");
