@@ -109,6 +109,13 @@ zdtm_parity_build() {
 		cp -L "$(command -v make)" "$stage/usr/bin/make"
 		# zdtm.py serializes its cgroup set-up with flock(1), which Debian's busybox lacks.
 		cp -L "$(command -v flock)" "$stage/usr/bin/flock"
+		# zdtm's Makefiles clean with `rm -f --one-file-system`, which busybox rm refuses; and busybox sh
+		# runs its own rm applet whatever PATH says, so the parity run points make's RM at this wrapper
+		# (MAKEFLAGS=RM=/usr/local/bin/zdtm-rm).
+		mkdir -p "$stage/usr/local/bin"
+		cp -L /bin/rm "$stage/usr/local/bin/rm"
+		printf '#!/bin/sh\nexec /usr/local/bin/rm -f --one-file-system "$@"\n' >"$stage/usr/local/bin/zdtm-rm"
+		chmod 0755 "$stage/usr/local/bin/zdtm-rm"
 		# zdtm.py runs ldd on test binaries; Debian's ldd is a bash script, the loader does the same job.
 		printf '#!/bin/sh\nfor f; do /lib64/ld-linux-x86-64.so.2 --list "$f"; done\n' >"$stage/usr/bin/ldd"
 		chmod 0755 "$stage/usr/bin/ldd"

@@ -44,7 +44,7 @@ class ParityIT {
         ZdtmGuest flavored = facts.guestFor(spec.flavor(), zg);
 
         GuestRun py = flavored.run(ZdtmPy.argv(spec.entry(), spec.flavor(), spec.settings(), criu.path()),
-                ZdtmCommands.criuEnv(),
+                ZdtmPy.env(),
                 ZdtmPy.TEST_DIR, ZdtmPy.timeout(zg.slowdown()));
         String output = py.stdout() + "\n" + py.stderr();
         guest.attach(spec.flavor().code() + "-" + spec.entry().baseName() + "-zdtm.py.txt", output);

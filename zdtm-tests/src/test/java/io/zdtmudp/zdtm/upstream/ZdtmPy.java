@@ -3,6 +3,7 @@ package io.zdtmudp.zdtm.upstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +56,11 @@ final class ZdtmPy {
             return (m.group(1) != null ? m.group(1) : m.group(2)).strip();
         }
         return "";
+    }
+
+    /** zdtm.py's environment: CRIU's PATH, and make cleaning with GNU rm (see vm-images/zdtm/parity.sh). */
+    static Map<String, String> env() {
+        return Map.of("PATH", ZdtmCommands.CRIU_PATH, "MAKEFLAGS", "RM=/usr/local/bin/zdtm-rm");
     }
 
     static Duration timeout(double slowdown) {
