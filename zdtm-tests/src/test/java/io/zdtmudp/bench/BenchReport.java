@@ -52,6 +52,12 @@ final class BenchReport {
         b.append("The machine is shared with other builds: figures are medians with (min-max), "
                 + "and every ratio compares medians from the same run.\n\n");
 
+        b.append("""
+                Run: `mvn -Pbench verify -pl zdtm-tests` (the guest from `vm-images/build`; this file is rewritten by
+                each run). `-Dzdtm.bench.reps=N` (default 3) and `-Dzdtm.bench.boots=N` (default 5) take more samples.
+                Raw samples: `zdtm-tests/target/bench/{boot,cr-samples,plain,cr-summary}.csv`.
+
+                """);
         b.append("## Boot to agent-ready\n\n");
         List<Double> boots = BenchResults.boots();
         if (boots.isEmpty()) {
@@ -73,8 +79,9 @@ final class BenchReport {
                 - *plain*: (b) the physical limit, in the same guest without CRIU: the workload (udpq) sends the
                   same datagrams once (*send*), or sends and drains them (*send+drain*), timed by two busybox
                   `adjtimex` readings (microseconds; busybox `date` has no `%N`, and kernel log timestamps stall
-                  under TCG once the TSC is marked unstable), minus the same pass with nothing to send. The netns's UDP counters prove every datagram was sent (and received)
-                  and none dropped. udpq's drain writes every received byte as hex, one `fprintf` per byte, so
+                  under TCG once the TSC is marked unstable), minus the same pass with nothing to send (`~0`:
+                  within that empty pass's spread, so no ratio). The netns's UDP counters prove every datagram
+                  was sent (and received) and none dropped. udpq's drain writes every received byte as hex, one `fprintf` per byte, so
                   *send+drain* is far above a plain receive; *send* is the clean figure.
                 - *engine / send*: the engine's own queue time divided by the plain send pass: how many plain
                   sends of the same bytes the queue's dump (or restore) costs.
@@ -123,8 +130,8 @@ final class BenchReport {
                         .append(String.format(Locale.ROOT, "%.1f / %.0f | ", engineDump, engineRestore));
                 Optional<Double> send = plainShare(load, PlainPass.Kind.SEND);
                 Optional<Double> drain = plainShare(load, PlainPass.Kind.SEND_AND_DRAIN);
-                t.append(send.map(BenchReport::ms).orElse("-")).append(" / ")
-                        .append(drain.map(BenchReport::ms).orElse("-")).append(" | ");
+                t.append(send.map(BenchReport::ms).orElse("~0")).append(" / ")
+                        .append(drain.map(BenchReport::ms).orElse("~0")).append(" | ");
                 t.append(send.map(p -> ratio(engineDump, p) + " / " + ratio(engineRestore, p)).orElse("-")).append(" |\n");
             }
         }
@@ -171,15 +178,20 @@ final class BenchReport {
                 summary(s, CrSample::harnessOverhead).format(), 100 * over / wall, median(s, CrSample::callOverhead));
     }
 
-    /** The plain pass of a load minus the same pass with nothing to send: the time the bytes themselves take. */
+    /**
+     * The plain pass of a load minus the same pass with nothing to send: the time the bytes themselves
+     * take; empty when not measured or within the noise.
+     */
     static Optional<Double> plainShare(QueueLoad load, PlainPass.Kind kind) {
         List<Double> p = BenchResults.plain(load, kind);
         List<Double> e = BenchResults.plain(QueueLoad.EMPTY, kind);
         if (p.isEmpty() || e.isEmpty()) {
             return Optional.empty();
         }
-        // A share below the clock's resolution still costs something: keep ratios finite.
-        return Optional.of(Math.max(0.01, Summary.of(p).median() - Summary.of(e).median()));
+        Summary empty = Summary.of(e);
+        double share = Summary.of(p).median() - empty.median();
+        // Below the empty pass's own spread the difference is noise, not the bytes' cost.
+        return share <= empty.max() - empty.min() ? Optional.empty() : Optional.of(share);
     }
 
     private static String ratio(double share, double plain) {
