@@ -81,8 +81,8 @@ final class BenchReport {
                   `adjtimex` readings (microseconds; busybox `date` has no `%N`, and kernel log timestamps stall
                   under TCG once the TSC is marked unstable), minus the same pass with nothing to send (`~0`:
                   within that empty pass's spread, so no ratio). The netns's UDP counters prove every datagram
-                  was sent (and received) and none dropped. udpq's drain writes every received byte as hex, one `fprintf` per byte, so
-                  *send+drain* is far above a plain receive; *send* is the clean figure.
+                  was sent (and received) and none dropped. udpq's drain writes every received byte as hex,
+                  one `fprintf` per byte, so *send+drain* is far above a plain receive; *send* is the clean figure.
                 - *engine / send*: the engine's own queue time divided by the plain send pass: how many plain
                   sends of the same bytes the queue's dump (or restore) costs.
                 - *image*: the udp-queue-*.img files of the dump.
