@@ -42,6 +42,8 @@ class NoLeakIT {
                 run.restore();
                 int socketsAfter = GuestChecks.socketFds(guest, run.pid());
                 long after = peerRxPackets(guest, peerNs);
+                System.out.println("no leak (" + injection + "): peer rx_packets " + before + " -> " + after
+                        + ", socket fds " + socketsBefore + " -> " + socketsAfter);
                 assertThat(after - before).as("packets the peer netns received during the restore").isZero();
                 assertThat(socketsAfter).as("socket fds of the restored task").isEqualTo(socketsBefore);
                 UdpOutcome out = run.finish();
