@@ -42,6 +42,9 @@ class ParityIT {
             facts = FACTS.computeIfAbsent(guest.vm(), vm -> GuestFacts.load(zg));
         }
         ZdtmGuest flavored = facts.guestFor(spec.flavor(), zg);
+        // zdtm.py runs CRIU with --no-default-config; CRIU still reads CRIU_CONFIG_FILE, which is how the
+        // options this guest needs (the runner's GuestTraits) reach zdtm.py's CRIU as well.
+        guest.writeFile(ZdtmPy.CRIU_CONFIG, ZdtmPy.criuConfig(facts.traits(zg).criuOpts()));
 
         GuestRun py = flavored.run(ZdtmPy.argv(spec.entry(), spec.flavor(), spec.settings(), criu.path()),
                 ZdtmPy.env(),

@@ -26,6 +26,12 @@ class ParityTest {
     }
 
     @Test
+    void guestCriuOptionsBecomeAConfigFile() {
+        assertThat(ZdtmPy.criuConfig(java.util.List.of("--network-lock", "nftables"))).isEqualTo("network-lock nftables\n");
+        assertThat(ZdtmPy.criuConfig(java.util.List.of())).isEqualTo("\n");
+    }
+
+    @Test
     void readsZdtmPysVerdicts() {
         String pass = "====== Run zdtm/static/socket_udp in h ======\nStart test\n"
                 + "=================== Test zdtm/static/socket_udp PASS ===================\n";

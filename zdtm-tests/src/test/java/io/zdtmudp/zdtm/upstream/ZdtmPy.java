@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 /** CRIU's own zdtm.py in the parity guest: its command line for one test and flavor, and its verdict. */
 final class ZdtmPy {
     static final String TEST_DIR = "/opt/zdtm/parity/test";
+    static final String CRIU_CONFIG = "/tmp/zdtm-parity-criu.conf";
 
     private ZdtmPy() {
     }
@@ -60,7 +61,21 @@ final class ZdtmPy {
 
     /** zdtm.py's environment: CRIU's PATH, and make cleaning with GNU rm (see vm-images/zdtm/parity.sh). */
     static Map<String, String> env() {
-        return Map.of("PATH", ZdtmCommands.CRIU_PATH, "MAKEFLAGS", "RM=/usr/local/bin/zdtm-rm");
+        return Map.of("PATH", ZdtmCommands.CRIU_PATH, "MAKEFLAGS", "RM=/usr/local/bin/zdtm-rm", "CRIU_CONFIG_FILE",
+                CRIU_CONFIG);
+    }
+
+    /** CRIU options as a config file: "--network-lock nftables" becomes the line "network-lock nftables". */
+    static String criuConfig(List<String> opts) {
+        StringBuilder sb = new StringBuilder();
+        for (String o : opts) {
+            if (o.startsWith("--")) {
+                sb.append(sb.length() == 0 ? "" : "\n").append(o.substring(2));
+            } else {
+                sb.append(' ').append(o);
+            }
+        }
+        return sb.append('\n').toString();
     }
 
     static Duration timeout(double slowdown) {
