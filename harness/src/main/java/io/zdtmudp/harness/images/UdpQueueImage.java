@@ -58,7 +58,8 @@ public final class UdpQueueImage {
         List<udp_dgram_entry> entries = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
         long total = 0;
-        for (int i = 0; i < header.getDgramCount(); i++) {
+        long count = Integer.toUnsignedLong(header.getDgramCount());
+        for (long i = 0; i < count; i++) {
             long at = r.position();
             udp_dgram_entry e;
             try {
@@ -68,6 +69,12 @@ public final class UdpQueueImage {
             }
             if (Integer.toUnsignedLong(e.getLen()) > Payload.MAX_IPV6) {
                 throw new CorruptImageException(r.file(), at, "datagram " + i + " claims " + Integer.toUnsignedString(e.getLen()) + " bytes");
+            }
+            checkAddress(r, at, i, "source", e.getSrcAddr().size(), false);
+            checkAddress(r, at, i, "destination", e.getDstAddr().size(), true);
+            if (Integer.toUnsignedLong(e.getSrcPort()) > 65535) {
+                throw new CorruptImageException(r.file(), at, "datagram " + i + " has source port "
+                        + Integer.toUnsignedString(e.getSrcPort()));
             }
             payloads.add(r.raw(e.getLen(), "payload of datagram " + i));
             entries.add(e);
@@ -85,6 +92,13 @@ public final class UdpQueueImage {
             throw new CorruptImageException(r.file(), r.position(), "trailing bytes after the last datagram");
         }
         return new UdpQueueImage(header, entries, payloads, corked);
+    }
+
+    private static void checkAddress(ImageReader r, long at, long i, String which, int size, boolean mayBeEmpty) {
+        if (size != 4 && size != 16 && !(mayBeEmpty && size == 0)) {
+            throw new CorruptImageException(r.file(), at, "datagram " + i + " has a " + size + "-byte " + which
+                    + " address (4 or 16 expected)");
+        }
     }
 
     private static udp_queue_entry parseHeader(ImageReader r) {
