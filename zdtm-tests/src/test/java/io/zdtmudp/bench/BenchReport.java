@@ -74,6 +74,8 @@ final class BenchReport {
                 - *dump*, *restore*: CRIU's own run time (the last timestamp of its log), median (min-max) ms.
                 - *queue's share*: (a) the same column minus the same process with an empty queue (row `empty`),
                   and that as a fraction of the total; `~0` when it is smaller than the empty row's own spread.
+                  Below about 100 KiB a queue costs less than CRIU's run-to-run noise here, so a small queue's
+                  share can show noise; the *engine* columns isolate the queue.
                 - *engine*: what the engine's own log lines say: on dump, the gap before `udp: Dumped N datagrams`
                   (peek and image write); on restore, the `in T ms` of `udp: Restored N datagrams ... through PATH`.
                 - *plain*: (b) the physical limit, in the same guest without CRIU: the workload (udpq) sends the
