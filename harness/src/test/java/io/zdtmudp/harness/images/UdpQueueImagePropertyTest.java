@@ -50,10 +50,10 @@ class UdpQueueImagePropertyTest {
 
         byte[] encode(udp_queue_entry h, List<udp_dgram_entry> es, List<byte[]> ps) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.writeBytes(le(ImageReader.COMMON_MAGIC, 0x58295409));
-            writeEntry(out, h.toByteArray());
+            out.writeBytes(ImageBytes.le(ImageReader.COMMON_MAGIC, 0x58295409));
+            ImageBytes.entry(out, h.toByteArray());
             for (int i = 0; i < es.size(); i++) {
-                writeEntry(out, es.get(i).toByteArray());
+                ImageBytes.entry(out, es.get(i).toByteArray());
                 out.writeBytes(ps.get(i));
             }
             if (corked != null) {
@@ -314,18 +314,5 @@ class UdpQueueImagePropertyTest {
                     .setDstAddr(ByteString.copyFrom(new byte[alen])).setDstPort(7000).build());
         }
         return new Image(h.build(), es, ps, corked);
-    }
-
-    private static void writeEntry(ByteArrayOutputStream out, byte[] msg) {
-        out.writeBytes(le(msg.length));
-        out.writeBytes(msg);
-    }
-
-    private static byte[] le(int... values) {
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : values) {
-            b.putInt(v);
-        }
-        return b.array();
     }
 }

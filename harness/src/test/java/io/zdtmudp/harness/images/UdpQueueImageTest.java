@@ -63,8 +63,8 @@ class UdpQueueImageTest {
     @Test
     void rejectsAnOversizedLength() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(le(ImageReader.COMMON_MAGIC, MAGIC));
-        out.writeBytes(le(Integer.MAX_VALUE));
+        out.writeBytes(ImageBytes.le(ImageReader.COMMON_MAGIC, MAGIC));
+        out.writeBytes(ImageBytes.le(Integer.MAX_VALUE));
         assertThatThrownBy(() -> UdpQueueImage.read(ImageReader.of(NAME, out.toByteArray())))
                 .isInstanceOf(CorruptImageException.class).hasMessageContaining("out of range");
     }
@@ -75,12 +75,12 @@ class UdpQueueImageTest {
 
     private static byte[] image(int count, long total, Object[]... dgrams) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(le(ImageReader.COMMON_MAGIC, MAGIC));
-        entry(out, udp_queue_entry.newBuilder().setId(7).setFamily(2).setProto(17).setDgramCount(count)
+        out.writeBytes(ImageBytes.le(ImageReader.COMMON_MAGIC, MAGIC));
+        ImageBytes.entry(out, udp_queue_entry.newBuilder().setId(7).setFamily(2).setProto(17).setDgramCount(count)
                 .setTotalBytes(total).setPeekOff(-1).setRcvbuf(212992).build().toByteArray());
         for (Object[] d : dgrams) {
             byte[] payload = ((String) d[2]).getBytes();
-            entry(out, udp_dgram_entry.newBuilder()
+            ImageBytes.entry(out, udp_dgram_entry.newBuilder()
                     .setSrcAddr(ByteString.copyFrom(Endpoint.parse((String) d[0], 0).address()))
                     .setSrcPort((Integer) d[1])
                     .setDstAddr(ByteString.copyFrom(Endpoint.parse("127.0.0.1", 0).address()))
@@ -88,18 +88,5 @@ class UdpQueueImageTest {
             out.writeBytes(payload);
         }
         return out.toByteArray();
-    }
-
-    private static void entry(ByteArrayOutputStream out, byte[] msg) {
-        out.writeBytes(le(msg.length));
-        out.writeBytes(msg);
-    }
-
-    private static byte[] le(int... values) {
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : values) {
-            b.putInt(v);
-        }
-        return b.array();
     }
 }
