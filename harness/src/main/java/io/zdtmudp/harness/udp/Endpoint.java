@@ -3,7 +3,6 @@ package io.zdtmudp.harness.udp;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * An IP address and a port, kept as raw bytes.
@@ -88,6 +87,11 @@ public final class Endpoint {
         return new Endpoint(m, port);
     }
 
+    /** The IPv4 endpoint behind an IPv4-mapped one; any other endpoint is returned as is. */
+    public Endpoint unmapped() {
+        return isMapped() ? new Endpoint(Arrays.copyOfRange(address, 12, 16), port) : this;
+    }
+
     /** How this endpoint is seen by a socket of {@code family}. */
     public Endpoint seenBy(IpFamily family) {
         return family == IpFamily.INET6 ? mapped() : this;
@@ -96,7 +100,7 @@ public final class Endpoint {
     /** The address as an IP literal, in the form the guest prints (inet_ntop). */
     public String host() {
         try {
-            if (address.length == 16 && isMapped()) {
+            if (isMapped()) {
                 byte[] v4 = Arrays.copyOfRange(address, 12, 16);
                 return "::ffff:" + InetAddress.getByAddress(v4).getHostAddress();
             }
@@ -107,7 +111,11 @@ public final class Endpoint {
         }
     }
 
-    private boolean isMapped() {
+    /** Whether this is an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+    boolean isMapped() {
+        if (address.length != 16) {
+            return false;
+        }
         for (int i = 0; i < 10; i++) {
             if (address[i] != 0) {
                 return false;
@@ -162,9 +170,5 @@ public final class Endpoint {
     @Override
     public String toString() {
         return (address.length == 16 ? "[" + host() + "]" : host()) + ":" + port;
-    }
-
-    static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -73,11 +73,6 @@ public final class UdpScenario {
         before.add("sendto " + from.name() + " " + to.scriptForm() + " " + payload.scriptForm());
     }
 
-    /** Sends with MSG_MORE: the bytes stay corked in the socket until a send without it. */
-    public void sendMore(UdpSocket from, Endpoint to, Payload payload) {
-        before.add("sendmore " + from.name() + " " + (to == null ? "-" : to.scriptForm()) + " " + payload.scriptForm());
-    }
-
     /**
      * Appends to the datagram {@code from} is building for {@code to}: with
      * MSG_MORE when {@code msgMore}, else as a plain send on a socket that has

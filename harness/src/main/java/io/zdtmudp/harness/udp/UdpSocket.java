@@ -53,7 +53,7 @@ public final class UdpSocket {
     }
 
     public UdpSocket bind(Endpoint address) {
-        if (address.family() != family && !(family == IpFamily.INET6)) {
+        if (family == IpFamily.INET && address.family() == IpFamily.INET6) {
             throw new IllegalArgumentException(name + " is " + family + ", cannot bind to " + address);
         }
         this.bound = address.seenBy(family);
@@ -137,7 +137,7 @@ public final class UdpSocket {
         if (to.isWildcard()) {
             to = senderFamily.loopback().withPort(bound.port());
         } else if (senderFamily == IpFamily.INET && to.family() == IpFamily.INET6) {
-            to = unmap(to);
+            to = to.unmapped();
         }
         return to;
     }
@@ -156,15 +156,9 @@ public final class UdpSocket {
         if (!bound.isWildcard()) {
             return bound;
         }
-        boolean v4 = destination.family() == IpFamily.INET || destination.equals(destination.mapped())
-                && destination.host().startsWith("::ffff:");
+        boolean v4 = destination.family() == IpFamily.INET || destination.isMapped();
         Endpoint src = v4 ? IpFamily.INET.loopback().seenBy(family) : destination;
         return src.withPort(bound.port());
-    }
-
-    private static Endpoint unmap(Endpoint mapped) {
-        byte[] a = mapped.address();
-        return Endpoint.of(java.util.Arrays.copyOfRange(a, 12, 16), mapped.port());
     }
 
     String scriptLine() {

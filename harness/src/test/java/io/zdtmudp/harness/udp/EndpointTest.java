@@ -17,6 +17,15 @@ class EndpointTest {
     }
 
     @Test
+    void unmappingUndoesMappingAndLeavesOthersAlone() {
+        Endpoint v4 = Endpoint.parse("127.0.0.5", 9);
+        assertThat(v4.mapped().unmapped()).isEqualTo(v4);
+        assertThat(v4.unmapped()).isEqualTo(v4);
+        assertThat(Endpoint.parse("::1", 9).unmapped()).isEqualTo(Endpoint.parse("::1", 9));
+        assertThat(v4.isMapped()).isFalse();
+    }
+
+    @Test
     void printsIpv6TheWayTheGuestDoes() {
         assertThat(Endpoint.parse("::1", 1).host()).isEqualTo("::1");
         assertThat(Endpoint.parse("::", 1).host()).isEqualTo("::");
