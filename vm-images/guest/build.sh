@@ -14,6 +14,7 @@ GUEST_DIR_SRC=$VM_IMAGES_DIR/guest
 AGENT_SRC_DIR=$GUEST_DIR_SRC/agent
 WORKLOADS_DIR=$REPO_DIR/zdtm-tests/workloads
 ZDTM_HOOK=$VM_IMAGES_DIR/zdtm/build.sh
+STRESS_SRC_DIR=$GUEST_DIR_SRC/stress
 BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
 # Host programs copied into the guest with their shared libraries: guest path -> host path.
 # Not ss: it brings krb5, selinux and tirpc (3.5 MB); busybox netstat and /proc/net/udp show the queues.
@@ -42,6 +43,7 @@ guest_hash() {
 		"host=$(dpkg-query -W -f='${Package}=${Version} ' busybox-static iproute2 libc6-dev gcc 2>/dev/null)" \
 		"file:$GUEST_DIR_SRC/build.sh" "file:$GUEST_DIR_SRC/init" \
 		"glob:$AGENT_SRC_DIR:*.c" "glob:$AGENT_SRC_DIR:*.h" "glob:$WORKLOADS_DIR:*.c" "glob:$WORKLOADS_DIR:*.h" \
+		"glob:$STRESS_SRC_DIR:*.c" \
 		"hook=${#hook_inputs[@]}" "${hook_inputs[@]}"
 }
 
@@ -127,6 +129,13 @@ guest_build_selftest() {
 		-I "$KERNEL_DIR/selftests" "$src" -lpthread
 }
 
+# The UDP repair stress (KernelStressIT) needs the patched uapi header, like the selftest.
+guest_build_stress() {
+	local root=$1 src=$STRESS_SRC_DIR/udp_repair_stress.c
+	[ -f "$src" ] || return 0
+	guest_cc_static "$root/opt/zdtm/bin/udp_repair_stress" -isystem "$KERNEL_DIR/headers/include" "$src" -lpthread
+}
+
 guest_build_upstream_zdtm() {
 	local root=$1 out=$1.zdtm
 	[ -f "$ZDTM_HOOK" ] || return 0
@@ -159,6 +168,7 @@ guest_populate() {
 	timed "guest: zdtm-agent" guest_build_agent "$root"
 	timed "guest: workloads" guest_build_workloads "$root"
 	guest_build_selftest "$root"
+	guest_build_stress "$root"
 	timed "guest: upstream zdtm tests (hook)" guest_build_upstream_zdtm "$root"
 }
 
