@@ -82,17 +82,87 @@ cache_component() {
 # on a busy 2-core machine takes well under an hour).
 ZDTM_LOCK_TIMEOUT=${ZDTM_LOCK_TIMEOUT:-3600}
 
-# cache_hit NAME DIR REQUIRED_FILE... : true when DIR is complete; an incomplete DIR is removed.
+# cache_hit NAME DIR REQUIRED_FILE... : true when DIR is complete and matches its manifest.
+# An incomplete DIR is removed; one that disagrees with its manifest is moved aside for inspection.
 cache_hit() {
-	local name=$1 dir=$2 missing; shift 2
+	local name=$1 dir=$2 missing bad aside; shift 2
 	[ -d "$dir" ] || return 1
 	missing=$(cache_missing "$dir" "$@")
-	if [ -z "$missing" ]; then
-		log "$name: cache hit $dir"
-		return 0
+	if [ -n "$missing" ]; then
+		log "$name: cache entry $dir is incomplete (missing:$missing), rebuilding"
+		rm -rf "$dir"
+		return 1
 	fi
-	log "$name: cache entry $dir is incomplete (missing:$missing), rebuilding"
-	rm -rf "$dir"
+	if [ ! -f "$dir/$CACHE_MANIFEST" ]; then
+		# Entries made before manifests existed: trust them once rather than rebuild a kernel.
+		cache_manifest_write "$dir" && log "$name: recorded a manifest for the older entry $dir"
+	elif ! bad=$(cache_verify "$dir" "$@"); then
+		aside="$ZDTM_CACHE/.corrupt-$(basename "$dir").$(date -u +%Y%m%dT%H%M%S).$$"
+		if mv -T "$dir" "$aside" 2>/dev/null; then
+			log "$name: cache entry $dir is CORRUPT ($bad); moved it aside to $aside, rebuilding"
+		else
+			log "$name: cache entry $dir is CORRUPT ($bad) and could not be moved aside, rebuilding"
+			rm -rf "$dir"
+		fi
+		return 1
+	fi
+	log "$name: cache hit $dir"
+	return 0
+}
+
+# Every finished entry carries a manifest: "<size> <sha256> <path>" for each regular file, sorted by
+# path. A hit checks the size of every file and the sha256 of the required outputs, the files the next
+# stage reads (ZDTM_CACHE_VERIFY=full hashes every file).
+CACHE_MANIFEST=.zdtm-manifest
+ZDTM_CACHE_VERIFY=${ZDTM_CACHE_VERIFY:-fast}
+
+cache_manifest_write() {
+	local dir=$1 tmp
+	tmp=$(mktemp "$dir/$CACHE_MANIFEST.XXXXXX") || return 1
+	if ! cache_manifest_of "$dir" >"$tmp"; then
+		rm -f "$tmp"
+		return 1
+	fi
+	chmod 644 "$tmp"
+	mv "$tmp" "$dir/$CACHE_MANIFEST"
+}
+
+cache_manifest_of() {
+	local dir=$1
+	(
+		cd "$dir" || exit 1
+		find . -type f ! -name "$CACHE_MANIFEST*" -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum -- |
+			while IFS= read -r line; do
+				printf '%s %s %s\n' "$(stat -c %s -- "${line:66}")" "${line:0:64}" "${line:66}"
+			done
+	)
+}
+
+# cache_verify DIR REQUIRED_FILE... : prints what disagrees with the manifest and fails, or prints nothing.
+cache_verify() {
+	local dir=$1 f want sum; shift
+	local -A hash_of=()
+	local sizes problems
+	sizes=$(cd "$dir" && find . -type f ! -name "$CACHE_MANIFEST*" -printf '%s %P\n')
+	problems=$(awk 'NR == FNR { size[substr($0, index($0, " ") + 1)] = $1; next }
+		{ path = substr($0, length($1) + length($2) + 3)
+		  if (!(path in size)) print path ": missing"
+		  else if (size[path] != $1) print path ": " size[path] " bytes, manifest says " $1 }' \
+		<(printf '%s\n' "$sizes") "$dir/$CACHE_MANIFEST")
+	while read -r _ sum f; do hash_of[$f]=$sum; done <"$dir/$CACHE_MANIFEST"
+	if [ "$ZDTM_CACHE_VERIFY" = full ]; then
+		set -- "${!hash_of[@]}"
+	fi
+	for f in "$@"; do
+		want=${hash_of[$f]:-}
+		if [ -z "$want" ] || [ ! -f "$dir/$f" ]; then
+			continue
+		fi
+		sum=$(sha256sum <"$dir/$f" | cut -d' ' -f1)
+		[ "$sum" = "$want" ] || problems+=${problems:+$'\n'}"$f: sha256 differs"
+	done
+	[ -z "$problems" ] && return 0
+	printf '%s' "$problems" | head -5 | paste -sd';' | sed 's/;/; /g'
 	return 1
 }
 
@@ -112,6 +182,7 @@ cache_build() {
 		rm -rf "$tmp"
 		die "$name: build finished but did not produce:$missing"
 	fi
+	cache_manifest_write "$tmp" || { rm -rf "$tmp"; die "$name: could not write the cache manifest"; }
 	chmod 755 "$tmp"
 	# Without the lock (another cache user) an equivalent entry may already be there: keep it.
 	if ! mv -T "$tmp" "$dir" 2>/dev/null; then
