@@ -131,10 +131,11 @@ cache_manifest_of() {
 	local dir=$1
 	(
 		cd "$dir" || exit 1
-		find . -type f ! -name "$CACHE_MANIFEST*" -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum -- |
-			while IFS= read -r line; do
-				printf '%s %s %s\n' "$(stat -c %s -- "${line:66}")" "${line:0:64}" "${line:66}"
-			done
+		# sha256sum prints "<64 hex>  <path>"; the sizes come from one find, joined by path.
+		awk 'NR == FNR { size[substr($0, index($0, " ") + 1)] = $1; next }
+			{ path = substr($0, 67); print size[path], substr($0, 1, 64), path }' \
+			<(find . -type f ! -name "$CACHE_MANIFEST*" -printf '%s %P\n') \
+			<(find . -type f ! -name "$CACHE_MANIFEST*" -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum --)
 	)
 }
 
