@@ -23,8 +23,14 @@ record BuildLeftovers(List<String> qemus, List<Path> runDirs) {
 
     /** A process as {@code ps} would show it. */
     record Proc(long pid, String commandLine) {
+        /** argv as the kernel has it: ProcessHandle shows the executable instead of an argv[0] that differs. */
         static Proc of(ProcessHandle p) {
-            return new Proc(p.pid(), p.info().commandLine().orElse(""));
+            try {
+                byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                return new Proc(p.pid(), new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip());
+            } catch (IOException e) {
+                return new Proc(p.pid(), p.info().commandLine().orElse(""));
+            }
         }
     }
 
