@@ -8,13 +8,8 @@ import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
 import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
-import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
-import io.zdtmudp.harness.udp.UdpScenario;
-import io.zdtmudp.harness.udp.UdpSocket;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -26,17 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 @ZdtmVm
 class FaultStageIT {
-    private UdpScenario scenario;
-    private UdpSocket rx;
-
     /** A receiver holding 30 datagrams of mixed sizes, one of them empty, from one sender. */
+    private final QueuedReceiver receiver = new QueuedReceiver(7400, 29, 700, 41);
+
     private UdpRun start(Guest guest) {
-        scenario = new UdpScenario();
-        rx = scenario.socket("rx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7400)).pktinfo();
-        var tx = scenario.socket("tx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7401));
-        scenario.sendMany(tx, rx, 29, 700, 41);
-        scenario.send(tx, rx, Payload.empty());
-        return UdpRun.start(guest, scenario);
+        return receiver.start(guest);
     }
 
     @Test
@@ -88,7 +77,7 @@ class FaultStageIT {
             assertThat(r.succeeded()).as("dump with a failing %s script: %s", stage, r.errorLines()).isFalse();
             assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
             UdpOutcome out = run.finish();
-            QueueComparison.assertSame("queue after a dump failed at " + stage, scenario.queueOf(rx), out.received(rx));
+            receiver.assertDrainedWhole("queue after a dump failed at " + stage, out);
         }
     }
 
@@ -118,7 +107,7 @@ class FaultStageIT {
                 how = "restored again after a restore failed at " + stage + " (criu exit " + r.exitCode() + ")";
             }
             UdpOutcome out = run.finish();
-            QueueComparison.assertSame("queue of the task " + how, scenario.queueOf(rx), out.received(rx));
+            receiver.assertDrainedWhole("queue of the task " + how, out);
         }
     }
 }

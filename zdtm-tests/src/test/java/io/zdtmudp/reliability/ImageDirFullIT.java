@@ -7,13 +7,8 @@ import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
-import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
-import io.zdtmudp.harness.udp.UdpScenario;
-import io.zdtmudp.harness.udp.UdpSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,23 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImageDirFullIT {
     private static final String ENOSPC = "No space left on device";
 
-    private UdpScenario scenario;
-    private UdpSocket rx;
-
     /** A receiver holding 40 datagrams of 3000 B and an empty one: about 120 KiB of queue image. */
-    private UdpRun start(Guest guest) {
-        scenario = new UdpScenario();
-        rx = scenario.socket("rx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7500)).pktinfo();
-        var tx = scenario.socket("tx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7501));
-        scenario.sendMany(tx, rx, 40, 3000, 77);
-        scenario.send(tx, rx, Payload.empty());
-        return UdpRun.start(guest, scenario);
-    }
+    private final QueuedReceiver receiver = new QueuedReceiver(7500, 40, 3000, 77);
 
     @ParameterizedTest(name = "tmpfs of {0} KiB")
     @ValueSource(ints = {64, 256})
     void dumpIntoATinyImageDirFailsAndTheTaskKeepsItsQueue(int kib, Guest guest) {
-        try (UdpRun run = start(guest)) {
+        try (UdpRun run = receiver.start(guest)) {
             dumpIntoFullDirLeavesTheQueue(guest, run, kib);
         }
     }
@@ -55,7 +40,7 @@ class ImageDirFullIT {
      */
     @Test
     void dumpRunningOutOfSpaceNearItsEndKeepsTheQueue(Guest guest) {
-        try (UdpRun run = start(guest)) {
+        try (UdpRun run = receiver.start(guest)) {
             String trial = guest.workDir() + "/trial";
             guest.criu().dump(DumpOptions.builder().pid(run.pid()).imagesDir(trial).leaveRunning(true)
                     .logFile(guest.workDir() + "/trial-dump.log").build()).orThrow();
@@ -94,8 +79,7 @@ class ImageDirFullIT {
             guest.exec("umount", images);
         }
         UdpOutcome out = run.finish();
-        QueueComparison.assertSame("queue after a dump into a full " + kib + " KiB dir", scenario.queueOf(rx),
-                out.received(rx));
+        receiver.assertDrainedWhole("queue after a dump into a full " + kib + " KiB dir", out);
     }
 
     private static long bytes(Guest guest, String shell) {
