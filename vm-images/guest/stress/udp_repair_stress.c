@@ -127,7 +127,7 @@ static unsigned long hist[OP_COUNT][MAXERR];
 
 static struct {
 	unsigned long valid_injected, valid_bytes, real_after_injected, cork_verified;
-	unsigned long shared_intact, cork_reads_intact, violations, child_runs;
+	unsigned long shared_intact, cork_reads_intact, violations, child_runs, peeked_whole;
 } totals;
 
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -254,6 +254,18 @@ static void set_int(int fd, int level, int name, int v)
 	setsockopt(fd, level, name, &v, sizeof(v));
 }
 
+/* Destination address and TTL reported by recvmsg, for both families on an AF_INET6 socket. */
+static void rx_options(int fd, int family, int v6only)
+{
+	if (family == AF_INET6) {
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+		on(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO);
+		on(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT);
+	}
+	on(fd, IPPROTO_IP, IP_PKTINFO);
+	on(fd, IPPROTO_IP, IP_RECVTTL);
+}
+
 /* A UDP or UDP-Lite socket bound to loopback, reporting pktinfo and TTL; its port in *port. */
 static int rx_socket(int family, int proto, int v6only, uint16_t *port)
 {
@@ -263,13 +275,7 @@ static int rx_socket(int family, int proto, int v6only, uint16_t *port)
 
 	if (fd < 0)
 		return -1;
-	if (family == AF_INET6) {
-		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
-		on(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO);
-		on(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT);
-	}
-	on(fd, IPPROTO_IP, IP_PKTINFO);
-	on(fd, IPPROTO_IP, IP_RECVTTL);
+	rx_options(fd, family, v6only);
 	sl = lo_addr(family, 0, &ss);
 	/* bound to ::1 a socket turns v6-only (the kernel then refuses IPv4 injections, rightly) */
 	if (family == AF_INET6 && !v6only)
@@ -428,42 +434,93 @@ static int read_back(int fd, int sock_family, const struct dgram *d, unsigned ch
 	return 0;
 }
 
+static int cork_probe(int fd, int level, void *buf, int len, int *outlen)
+{
+	socklen_t l = (socklen_t)len;
+	int rc = getsockopt(fd, level, UDP_REPAIR_CORK, buf, &l);
+
+	*outlen = (int)l;
+	return rc;
+}
+
+/* Peeks the queue through SO_PEEK_OFF, as CRIU dumps it: datagram after datagram, nothing consumed. */
+static int peek_all(int fd, const struct dgram *d, int count, unsigned char *rbuf)
+{
+	int i;
+
+	set_int(fd, SOL_SOCKET, SO_PEEK_OFF, 0);
+	for (i = 0; i < count; i++) {
+		ssize_t n = recv(fd, rbuf, 65536, MSG_PEEK | MSG_DONTWAIT);
+
+		if (n != (ssize_t)d[i].hdr.len || memcmp(rbuf, d[i].buf + QHDR, d[i].hdr.len)) {
+			violation("queue.valid: SO_PEEK_OFF peek %d of %d: %zd B, injected %u", i, count, n, d[i].hdr.len);
+			return -1;
+		}
+	}
+	set_int(fd, SOL_SOCKET, SO_PEEK_OFF, -1);
+	bump(&totals.peeked_whole, 1);
+	return 0;
+}
+
+enum rx_state { RX_BOUND, RX_CONNECTED, RX_SENDING_CORKED, RX_UNBOUND, RX_STATES };
+
 /*
- * Injects 1..8 datagrams into a fresh socket, sends one real datagram after
- * them, and reads everything back: the injected ones first, in order, then the
- * real one, then nothing.
+ * Injects 1..8 datagrams into a fresh socket (bound, connected to the sender,
+ * with a corked datagram of its own pending, or unbound), sends one real
+ * datagram after them, and reads everything back: sometimes first by
+ * SO_PEEK_OFF peeks, then the injected ones in order, then the real one, then
+ * nothing. A pending cork of the socket must be untouched.
  */
 static void op_queue_valid(struct rng *r, unsigned char *buf, unsigned char *rbuf)
 {
 	int family = rnd(r, 2) ? AF_INET : AF_INET6;
 	int proto = rnd(r, 4) ? IPPROTO_UDP : IPPROTO_UDPLITE;
 	int v6only = family == AF_INET6 && rnd(r, 3) == 0;
-	int n = 1 + rnd(r, 8), i, accepted = 0, tx;
+	enum rx_state state = rnd(r, RX_STATES);
+	int n = 1 + rnd(r, 8), i, accepted = 0, tx = -1, fd;
 	struct dgram d[8];
-	struct sockaddr_storage to;
-	uint16_t port;
+	struct sockaddr_storage to, txa;
+	socklen_t txl = sizeof(txa);
+	uint16_t port = 0, txport;
 	unsigned char *p = buf;
-	int fd = rx_socket(family, proto, v6only, &port);
 
+	if (state == RX_UNBOUND) {
+		fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+		if (fd >= 0)
+			rx_options(fd, family, v6only);
+	} else {
+		fd = rx_socket(family, proto, v6only, &port);
+	}
 	if (fd < 0)
 		return;
 	set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20);
+	if (state != RX_UNBOUND) {
+		tx = rx_socket(family == AF_INET6 && !v6only ? AF_INET6 : family, proto, 1, &txport);
+		if (tx < 0 || getsockname(tx, (struct sockaddr *)&txa, &txl))
+			goto out;
+	}
+	if (state == RX_CONNECTED && connect(fd, (struct sockaddr *)&txa, txl))
+		violation("queue.valid: connect: %s", strerror(errno));
+	if (state == RX_SENDING_CORKED &&
+	    sendto(fd, "pending!", 8, MSG_MORE, (struct sockaddr *)&txa, txl) != 8)
+		violation("queue.valid: MSG_MORE send: %s", strerror(errno));
 	for (i = 0; i < n; i++) {
 		make_valid(r, &d[i], family, v6only, port, p);
 		if (outcome(OP_QUEUE_VALID, setsockopt(fd, udp_level(r), UDP_REPAIR_QUEUE, p,
 						       QHDR + d[i].hdr.len), ALLOW(0))) {
-			violation("queue.valid: ^ on a %s%s %s socket, datagram family %u (%s), %u B",
+			violation("queue.valid: ^ on a %s%s %s socket (state %d), datagram family %u (%s), %u B",
 				  family == AF_INET ? "AF_INET" : "AF_INET6", v6only ? " v6only" : "",
-				  proto == IPPROTO_UDP ? "UDP" : "UDP-Lite", d[i].hdr.family,
+				  proto == IPPROTO_UDP ? "UDP" : "UDP-Lite", state, d[i].hdr.family,
 				  d[i].v4 ? "IPv4" : "IPv6", d[i].hdr.len);
 			break;
 		}
 		p += QHDR + d[i].hdr.len;
 		accepted++;
 	}
-	tx = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
 	if (tx >= 0)
 		sendto(tx, "real", 4, 0, (struct sockaddr *)&to, lo_addr(family, port, &to));
+	if (rnd(r, 3) == 0 && peek_all(fd, d, accepted, rbuf))
+		goto out;
 	for (i = 0; i < accepted; i++) {
 		if (read_back(fd, family, &d[i], rbuf))
 			goto out;
@@ -475,12 +532,21 @@ static void op_queue_valid(struct rng *r, unsigned char *buf, unsigned char *rbu
 		ssize_t got = poll(&pf, 1, 1000) == 1 ? recv(fd, rbuf, 65536, MSG_DONTWAIT) : -1;
 
 		if (got != 4 || memcmp(rbuf, "real", 4))
-			violation("queue.valid: the real datagram after %d injected ones: got %zd B", accepted, got);
+			violation("queue.valid: the real datagram after %d injected ones (state %d): got %zd B",
+				  accepted, state, got);
 		else
 			bump(&totals.real_after_injected, 1);
 	}
 	if (recv(fd, rbuf, 65536, MSG_DONTWAIT) >= 0)
 		violation("queue.valid: an extra datagram in the queue");
+	if (state == RX_SENDING_CORKED) {
+		struct udp_repair_cork *c = (struct udp_repair_cork *)rbuf;
+		int got;
+
+		if (cork_probe(fd, SOL_UDP, rbuf, BIG, &got) || !(c->flags & UDP_REPAIR_CORK_PENDING) ||
+		    c->len != 8 || memcmp(rbuf + CHDR, "pending!", 8))
+			violation("queue.valid: the socket's own pending cork changed");
+	}
 out:
 	if (tx >= 0)
 		close(tx);
@@ -624,15 +690,6 @@ static void op_queue_malformed(struct rng *r, unsigned char *buf, unsigned char 
 }
 
 /* ---------- UDP_REPAIR_CORK on a socket in a known state ---------- */
-
-static int cork_probe(int fd, int level, void *buf, int len, int *outlen)
-{
-	socklen_t l = (socklen_t)len;
-	int rc = getsockopt(fd, level, UDP_REPAIR_CORK, buf, &l);
-
-	*outlen = (int)l;
-	return rc;
-}
 
 static void op_cork_get(struct rng *r, unsigned char *buf, unsigned char *guard, unsigned char *rbuf)
 {
@@ -1130,9 +1187,10 @@ static void report(int seconds, int threads)
 	}
 	printf("summary seed=%llu seconds=%d threads=%d ops=%lu valid_injected=%lu valid_bytes=%lu "
 	       "real_after_injected=%lu cork_verified=%lu shared_intact=%lu cork_reads_intact=%lu "
-	       "eperm=%lu wrong_socket=%lu child_runs=%lu violations=%lu\n",
+	       "peeked_whole=%lu eperm=%lu wrong_socket=%lu child_runs=%lu violations=%lu\n",
 	       (unsigned long long)seed, seconds, threads, op_total, totals.valid_injected, totals.valid_bytes,
 	       totals.real_after_injected, totals.cork_verified, totals.shared_intact, totals.cork_reads_intact,
+	       totals.peeked_whole,
 	       hist[OP_NOCAP_QUEUE][EPERM] + hist[OP_NOCAP_CORK][EPERM] + hist[OP_NOBODY_QUEUE][EPERM] +
 		       hist[OP_NOBODY_CORK][EPERM] + hist[OP_USERNS_FOREIGN_QUEUE][EPERM] +
 		       hist[OP_USERNS_FOREIGN_CORK][EPERM],

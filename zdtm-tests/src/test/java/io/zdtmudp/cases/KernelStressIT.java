@@ -55,6 +55,7 @@ class KernelStressIT {
         assertThat(summary.get("seconds")).as("stress duration").isGreaterThanOrEqualTo((long) seconds);
         assertThat(summary.get("violations")).as("violations").isZero();
         assertThat(summary.get("valid_injected")).as("valid injections read back intact").isPositive();
+        assertThat(summary.get("peeked_whole")).as("injected queues peeked whole through SO_PEEK_OFF").isPositive();
         assertThat(summary.get("cork_verified")).as("corked datagrams read and pushed intact").isPositive();
         assertThat(summary.get("eperm")).as("EPERM answers to callers without CAP_NET_ADMIN").isPositive();
         assertThat(summary.get("wrong_socket")).as("refusals on sockets that are not UDP").isPositive();
