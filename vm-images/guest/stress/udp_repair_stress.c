@@ -10,15 +10,17 @@
  * sockets must deliver (valid injections are read back byte for byte).
  * "Race" operations share a few socket slots between all threads: they
  * inject, peek, read, read the cork, shut down, shrink buffers, cork with
- * MSG_MORE and replace the socket under the others (dup2 onto the slot fd,
+ * MSG_MORE and replace the socket under the others (dup3 onto the slot fd,
  * so the fd number never points at a stranger's socket). Everything sent or
  * injected into the slots is made of self-checking records, so whatever a
  * full read or a cork read returns must still parse.
  *
  * Every call's outcome lands in a per-operation errno histogram. An outcome
  * outside the operation's allowed set, or data that does not match, is a
- * violation. Exit 0 only with no violation and at least one verified valid
- * injection. The last line is "summary key=value ..." for the harness.
+ * violation. Exit status: 0 no violation and at least one verified valid
+ * injection, 1 violations, 2 usage, 3 the kernel lacks the options (or no
+ * socket), 4 nothing was injected. The last line is "summary key=value ..."
+ * for the harness.
  */
 #define _GNU_SOURCE
 #include <errno.h>
