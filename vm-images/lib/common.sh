@@ -156,9 +156,12 @@ cache_verify() {
 	fi
 	for f in "$@"; do
 		want=${hash_of[$f]:-}
-		if [ -z "$want" ] || [ ! -f "$dir/$f" ]; then
+		# A required output the manifest does not list: the manifest itself is damaged.
+		if [ -z "$want" ] && [ -f "$dir/$f" ]; then
+			problems+=${problems:+$'\n'}"$f: not in the manifest"
 			continue
 		fi
+		[ -f "$dir/$f" ] || continue
 		sum=$(sha256sum <"$dir/$f" | cut -d' ' -f1)
 		[ "$sum" = "$want" ] || problems+=${problems:+$'\n'}"$f: sha256 differs"
 	done
