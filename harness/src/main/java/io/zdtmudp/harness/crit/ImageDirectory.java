@@ -19,17 +19,21 @@ final class ImageDirectory {
         List<Path> paths = new ArrayList<>();
         if (Files.isDirectory(target)) {
             try (Stream<Path> s = Files.list(target)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".img") && Files.isRegularFile(p)).sorted().forEach(paths::add);
-            }
-            if (paths.isEmpty()) {
-                throw new CritInputException(target + " holds no CRIU images (no *.img files)");
+                s.filter(Files::isRegularFile).sorted().forEach(paths::add);
             }
         } else {
             paths.add(target);
         }
         List<ImageFile> out = new ArrayList<>();
         for (Path p : paths) {
-            out.add(ImageFile.inspect(p));
+            ImageFile f = ImageFile.inspect(p);
+            // stats-dump and stats-restore are images without the suffix; logs and the like are not.
+            if (!Files.isDirectory(target) || p.getFileName().toString().endsWith(".img") || f.magic().isPresent()) {
+                out.add(f);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new CritInputException(target + " holds no CRIU images (no *.img files)");
         }
         return out;
     }

@@ -29,6 +29,9 @@ record ImageFile(Path path, long size, OptionalInt magic) {
         }
         ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         int first = b.getInt(0);
+        if (n >= 4 && first == ImageReader.INVENTORY_MAGIC) {
+            return new ImageFile(path, size, OptionalInt.of(first));
+        }
         // Page images and a few others are raw data with no magic at all.
         boolean framed = n == 8 && (first == ImageReader.COMMON_MAGIC || first == ImageReader.SERVICE_MAGIC);
         return new ImageFile(path, size, framed ? OptionalInt.of(b.getInt(4)) : OptionalInt.empty());

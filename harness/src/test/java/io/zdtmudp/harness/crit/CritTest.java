@@ -41,13 +41,21 @@ class CritTest {
 
     @BeforeEach
     void dump() throws IOException {
-        write("inventory.img", ImageReader.SERVICE_MAGIC, INVENTORY, InventoryEntry.newBuilder().setImgVersion(2).build().toByteArray());
+        writeInventory(InventoryEntry.newBuilder().setImgVersion(2).build().toByteArray());
         write("pstree.img", ImageReader.COMMON_MAGIC, PSTREE, PstreeEntry.newBuilder().setPid(42).setPpid(1).build().toByteArray());
         write("mm-42.img", ImageReader.COMMON_MAGIC, MM, new byte[] {8, 1});
         byte[] pages = new byte[4096];
         Arrays.fill(pages, (byte) 0xcc);
         Files.write(dir.resolve("pages-1.img"), pages);
         Files.write(dir.resolve("udp-queue-9.img"), queue(false));
+    }
+
+    /** As CRIU writes it: the inventory magic alone, no common magic before it. */
+    private void writeInventory(byte[] entry) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(ImageBytes.le(INVENTORY));
+        ImageBytes.entry(b, entry);
+        Files.write(dir.resolve("inventory.img"), b.toByteArray());
     }
 
     private void write(String name, int head, int magic, byte[] entry) throws IOException {
@@ -108,6 +116,8 @@ class CritTest {
                 .isEqualTo(HexFormat.of().formatHex("hello".getBytes(StandardCharsets.US_ASCII)));
         assertThat(image(json, "pstree.img").getAsJsonArray("entries").get(0).getAsJsonObject().get("pid").getAsInt()).isEqualTo(42);
         assertThat(image(json, "inventory.img").get("magic").getAsString()).isEqualTo("0x58313116");
+        assertThat(image(json, "inventory.img").getAsJsonArray("entries").get(0).getAsJsonObject().get("img_version").getAsInt())
+                .isEqualTo(2);
     }
 
     @Test
