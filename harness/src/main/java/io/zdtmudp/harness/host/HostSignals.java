@@ -1,5 +1,11 @@
 package io.zdtmudp.harness.host;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
@@ -34,10 +40,41 @@ public final class HostSignals {
         }
     }
 
-    /** Stops {@code process} (SIGSTOP) until the returned handle is closed (SIGCONT). */
-    public Frozen freeze(ProcessHandle process) {
+    /**
+     * Stops {@code process} (SIGSTOP) until the returned handle is closed (SIGCONT). Returns once the kernel
+     * reports it stopped, so whatever the caller times next runs against a frozen process.
+     */
+    public Frozen freeze(ProcessHandle process, Duration within) {
         send(process, Signal.SIGSTOP);
-        return new Frozen(process);
+        Frozen frozen = new Frozen(process);
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!isStopped(process)) {
+            if (System.nanoTime() - deadline > 0) {
+                frozen.close();
+                throw new IllegalStateException("pid " + process.pid() + " not stopped " + within.toMillis() + " ms after SIGSTOP");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                frozen.close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while freezing pid " + process.pid(), e);
+            }
+        }
+        return frozen;
+    }
+
+    /** Whether {@code process} is stopped by a signal (state T in /proc/<pid>/stat); false once it is gone. */
+    public static boolean isStopped(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // The command name in parentheses may hold spaces and parentheses: the state follows the last ')'.
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A process stopped by {@link #freeze}; closing it lets the process run again, if it still exists. */
