@@ -26,6 +26,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.zdtmudp.harness.junit.FakeVm;
+import io.zdtmudp.harness.junit.InnerTest;
+import io.zdtmudp.harness.junit.VmFactory;
+import io.zdtmudp.harness.junit.ZdtmExtension;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -84,14 +89,19 @@ class HtmlReportListenerTest {
         Files.writeString(artifacts.resolve("console.log"), "guest console\n");
         Files.writeString(artifacts.resolve("criu-dump-1.log"), "criu says\n");
         artifactsDir = artifacts;
+        return launch(selectClass(QueueSample.class), Map.of(SAMPLE, "true"), extra);
+    }
+
+    private Path launch(DiscoverySelector selector, Map<String, String> params, Map<String, String> extra) {
         Path reportDir = tmp.resolve("zdtm-report");
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestExecutionListenerAutoRegistration(false)
                 .addTestExecutionListeners(new HtmlReportListener()).build());
         launcher.execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(QueueSample.class))
-                .configurationParameter(SAMPLE, "true")
+                .selectors(selector)
+                .configurationParameters(params)
                 .configurationParameter(HtmlReportListener.DIR_PROPERTY, reportDir.toString())
+                .configurationParameter("junit.platform.reporting.output.dir", tmp.resolve("open-test-reports").toString())
                 .configurationParameters(extra)
                 .build());
         return reportDir.resolve(HtmlReportListener.FILE_NAME);
@@ -151,6 +161,30 @@ class HtmlReportListenerTest {
         assertThat(cells).extracting(c -> c.getAttribute("data-flavor") + "=" + c.getTextContent()).containsExactlyInAnyOrder(
                 "path = RAW / INET=passed", "path = RAW / INET6=passed",
                 "path = KERNEL / INET=passed", "path = KERNEL / INET6=failed");
+    }
+
+    /** The real producer of artifacts: ZdtmExtension on a fake VM, as in ZdtmExtensionTest, with a test that fails. */
+    @Test
+    void linksTheArtifactsZdtmExtensionWritesForAFailedTest() throws Exception {
+        Path artifacts = tmp.resolve("zdtm-artifacts");
+        Path html = launch(selectClass("io.zdtmudp.harness.junit.ZdtmExtensionTest$Failing"), Map.of(
+                InnerTest.PARAMETER, "true",
+                VmFactory.PROPERTY, FakeVm.Factory.class.getName(),
+                ZdtmExtension.ARTIFACTS_PROPERTY, artifacts.toString()), Map.of());
+        Document doc = parse(html);
+        List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.getAttribute("data-case")).isEqualTo("fails");
+            assertThat(r.getAttribute("data-verdict")).isEqualTo("FAILED");
+            assertThat(r.getTextContent()).contains("queue differs");
+        });
+        List<Element> links = select(doc, "//table[@id='details']/tbody/tr//a");
+        assertThat(links).extracting(Element::getTextContent).contains("console.log", "failure.txt", "note.txt", "dmesg.txt");
+        for (Element a : links) {
+            Path target = html.getParent().resolve(new URI(a.getAttribute("href")).getPath()).normalize();
+            assertThat(target).as("link %s", a.getAttribute("href")).isRegularFile()
+                    .startsWith(artifacts.resolve("io.zdtmudp.harness.junit.ZdtmExtensionTest$Failing"));
+        }
     }
 
     @Test
