@@ -2,6 +2,8 @@ package io.zdtmudp.harness.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -11,9 +13,12 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Splits a test's place in the plan into class, case and flavor: invocations of parameterized classes, of
- * parameterized tests and dynamic tests are flavors (RAW/KERNEL, AF_INET/AF_INET6), the rest names the case.
+ * parameterized tests and dynamic tests are flavors (RAW/KERNEL, AF_INET/AF_INET6), the rest names the case;
+ * an invocation named "name [flavor]" gives both.
  */
 record TestPath(String testClass, String testCase, String flavor) {
+    /** An invocation named "case [flavor]", as UpstreamZdtmIT names "zdtm/static/socket_udp [ns]". */
+    private static final Pattern NAMED_FLAVOR = Pattern.compile("(\\S.*?) \\[([^\\]]+)\\]");
 
     static TestPath of(TestPlan plan, TestIdentifier id) {
         List<TestIdentifier> chain = new ArrayList<>();
@@ -30,7 +35,14 @@ record TestPath(String testClass, String testCase, String flavor) {
                 continue;
             }
             if (type.endsWith("-invocation") || type.startsWith("dynamic-")) {
-                flavors.add(withoutIndex(at.getDisplayName()));
+                String name = withoutIndex(at.getDisplayName());
+                Matcher named = NAMED_FLAVOR.matcher(name);
+                if (named.matches()) {
+                    cases.add(named.group(1));
+                    flavors.add(named.group(2));
+                } else {
+                    flavors.add(name);
+                }
             } else if (source instanceof ClassSource c) {
                 classes.add(simpleName(c.getClassName()));
             } else if (source instanceof MethodSource m) {
@@ -40,7 +52,7 @@ record TestPath(String testClass, String testCase, String flavor) {
             }
         }
         return new TestPath(classes.isEmpty() ? "(no class)" : classes.get(classes.size() - 1),
-                cases.isEmpty() ? "(class)" : String.join(".", cases), String.join(" / ", flavors));
+                cases.isEmpty() ? "(class)" : String.join(" ", cases), String.join(" / ", flavors));
     }
 
     private static String lastSegmentType(TestIdentifier id) {

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+
+import io.zdtmudp.harness.junit.FakeVm;
+import io.zdtmudp.harness.junit.InnerTest;
+import io.zdtmudp.harness.junit.VmFactory;
+import io.zdtmudp.harness.junit.ZdtmExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,11 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -26,10 +34,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import io.zdtmudp.harness.junit.FakeVm;
-import io.zdtmudp.harness.junit.InnerTest;
-import io.zdtmudp.harness.junit.VmFactory;
-import io.zdtmudp.harness.junit.ZdtmExtension;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherConfig;
@@ -48,7 +52,7 @@ class HtmlReportListenerTest {
     @TempDir
     Path tmp;
 
-    enum Path2 { RAW, KERNEL }
+    enum RestorePath { RAW, KERNEL }
 
     enum Family { INET, INET6 }
 
@@ -63,19 +67,24 @@ class HtmlReportListenerTest {
 
     @ExtendWith(OnlyInSample.class)
     @ParameterizedClass
-    @EnumSource(Path2.class)
+    @EnumSource(RestorePath.class)
     static class QueueSample {
         @Parameter
-        Path2 path;
+        RestorePath path;
 
         @ParameterizedTest
         @EnumSource(Family.class)
         void queueSurvives(Family family, TestReporter reporter) {
-            if (path == Path2.KERNEL && family == Family.INET6) {
+            if (path == RestorePath.KERNEL && family == Family.INET6) {
                 // What ZdtmExtension publishes for a failed test: the directory of its artifacts.
                 reporter.publishEntry(RunRecord.ARTIFACTS_KEY, artifactsDir.toString());
                 fail("queue of rx after restore: expected 3 datagrams, got 2 <lost>");
             }
+        }
+
+        @TestFactory
+        Stream<DynamicTest> upstream() {
+            return Stream.of("h", "ns").map(f -> DynamicTest.dynamicTest("zdtm/static/socket_udp [" + f + "]", () -> { }));
         }
 
         @Test
@@ -136,7 +145,11 @@ class HtmlReportListenerTest {
                 "queueSurvives path = KERNEL / INET PASSED",
                 "queueSurvives path = KERNEL / INET6 FAILED",
                 "corked path = RAW SKIPPED",
-                "corked path = KERNEL SKIPPED");
+                "corked path = KERNEL SKIPPED",
+                "upstream zdtm/static/socket_udp path = RAW / h PASSED",
+                "upstream zdtm/static/socket_udp path = RAW / ns PASSED",
+                "upstream zdtm/static/socket_udp path = KERNEL / h PASSED",
+                "upstream zdtm/static/socket_udp path = KERNEL / ns PASSED");
         assertThat(rows).allSatisfy(r -> assertThat(r.getAttribute("data-class")).isEqualTo("HtmlReportListenerTest.QueueSample"));
 
         Element failed = rows.stream().filter(r -> r.getAttribute("data-verdict").equals("FAILED")).findFirst().orElseThrow();
@@ -151,8 +164,8 @@ class HtmlReportListenerTest {
         Element skipped = rows.stream().filter(r -> r.getAttribute("data-verdict").equals("SKIPPED")).findFirst().orElseThrow();
         assertThat(skipped.getTextContent()).contains("not on this kernel");
 
-        assertThat(select(doc, "//td[@data-total='rows']").get(0).getTextContent()).isEqualTo("6");
-        assertThat(select(doc, "//td[@data-total='passed']").get(0).getTextContent()).isEqualTo("3");
+        assertThat(select(doc, "//td[@data-total='rows']").get(0).getTextContent()).isEqualTo("10");
+        assertThat(select(doc, "//td[@data-total='passed']").get(0).getTextContent()).isEqualTo("7");
         assertThat(select(doc, "//td[@data-total='failed']").get(0).getTextContent()).isEqualTo("1");
         assertThat(select(doc, "//td[@data-total='skipped']").get(0).getTextContent()).isEqualTo("2");
 
@@ -205,3 +218,4 @@ class HtmlReportListenerTest {
                 .map(p -> p.type().getName())).contains(HtmlReportListener.class.getName());
     }
 }
+
