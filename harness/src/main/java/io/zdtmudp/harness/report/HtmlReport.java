@@ -30,11 +30,11 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String render(String title, List<ReportRow> rows, Duration wall, Path reportDir) {
+    static String render(String title, String subtitle, List<ReportRow> rows, Duration wall, Path reportDir) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head><meta charset=\"utf-8\"/>")
                 .append("<title>").append(esc(title)).append("</title><style>").append(CSS).append("</style></head>\n<body>\n")
-                .append("<h1>").append(esc(title)).append("</h1>\n");
+                .append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(subtitle)).append("</p>\n");
         totals(h, rows, wall);
         matrices(h, rows);
         details(h, rows, reportDir);

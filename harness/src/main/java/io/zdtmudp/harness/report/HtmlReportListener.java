@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.FileEntry;
@@ -81,6 +83,11 @@ public final class HtmlReportListener implements TestExecutionListener {
         }
     }
 
+    /** When and where: several modules and reruns each leave a page, and they look alike. */
+    private static String subtitle() {
+        return "finished " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + System.getProperty("user.dir");
+    }
+
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
         RunRecord r = record;
@@ -90,7 +97,7 @@ public final class HtmlReportListener implements TestExecutionListener {
         Path file = dir.resolve(FILE_NAME);
         try {
             Files.createDirectories(dir);
-            Files.writeString(file, HtmlReport.render("zdtm-udp test run", r.rows(), r.elapsed(), dir), StandardCharsets.UTF_8);
+            Files.writeString(file, HtmlReport.render("zdtm-udp test run", subtitle(), r.rows(), r.elapsed(), dir), StandardCharsets.UTF_8);
             System.out.println("zdtm: HTML report " + file.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             // The run's verdicts stand without the page; say why it is missing.
