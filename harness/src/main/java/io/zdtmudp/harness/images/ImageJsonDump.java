@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -50,18 +51,26 @@ public final class ImageJsonDump {
 
     /** One image as JSON. */
     public static String renderOne(Path file) {
-        String name = file.getFileName().toString();
-        Function<ImageReader, String> kind = KINDS.entrySet().stream()
-                .filter(e -> name.equals(e.getKey()) || e.getKey().endsWith("-") && name.startsWith(e.getKey()))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
-        if (kind == null) {
-            return "{\"skipped\": \"not decoded by the harness\"}";
-        }
         try {
-            return kind.apply(ImageReader.open(file));
+            return decode(file).orElse("{\"skipped\": \"not decoded by the harness\"}");
         } catch (CorruptImageException | IOException e) {
             return "{\"error\": " + ImageJson.quote(e.getMessage()) + "}";
         }
+    }
+
+    /**
+     * One image as JSON, or empty when the harness does not know its kind; a corrupt image throws,
+     * for callers (zdtm-crit) that must fail on it rather than report it in place.
+     */
+    public static Optional<String> decode(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        Optional<Function<ImageReader, String>> kind = KINDS.entrySet().stream()
+                .filter(e -> name.equals(e.getKey()) || e.getKey().endsWith("-") && name.startsWith(e.getKey()))
+                .map(Map.Entry::getValue).findFirst();
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(kind.get().apply(ImageReader.open(file)));
     }
 
     private static <T extends Message> Function<ImageReader, String> plain(Parser<T> parser) {

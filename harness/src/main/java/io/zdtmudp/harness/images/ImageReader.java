@@ -16,6 +16,8 @@ public final class ImageReader {
     public static final int COMMON_MAGIC = 0x54564319;
     /** Inventory and other service images start with this instead. */
     public static final int SERVICE_MAGIC = 0x55105940;
+    /** CRIU writes inventory.img with its own magic alone, without the common one before it. */
+    public static final int INVENTORY_MAGIC = 0x58313116;
     /** No message is anywhere near this big; a larger length means a corrupt file. */
     static final int MAX_ENTRY = 64 << 20;
 
@@ -30,6 +32,10 @@ public final class ImageReader {
             throw new CorruptImageException(file, 0, "shorter than the 8-byte magic pair");
         }
         int first = this.buf.getInt();
+        if (first == INVENTORY_MAGIC) {
+            this.magic = first;
+            return;
+        }
         if (first != COMMON_MAGIC && first != SERVICE_MAGIC) {
             throw new CorruptImageException(file, 0, String.format("bad magic 0x%08x, not a CRIU image", first));
         }

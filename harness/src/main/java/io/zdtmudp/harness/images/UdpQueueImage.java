@@ -53,7 +53,7 @@ public final class UdpQueueImage {
         }
     }
 
-    static UdpQueueImage read(ImageReader r) {
+    public static UdpQueueImage read(ImageReader r) {
         udp_queue_entry header = parseHeader(r);
         List<udp_dgram_entry> entries = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
@@ -133,8 +133,12 @@ public final class UdpQueueImage {
     static String json(ImageReader r) {
         UdpQueueImage q = read(r);
         StringBuilder out = new StringBuilder("{\"header\": ").append(ImageJson.message(q.header)).append(", \"datagrams\": [");
+        List<Datagram> readable = q.datagrams();
         for (int i = 0; i < q.entries.size(); i++) {
+            Datagram d = readable.get(i);
             out.append(i == 0 ? "\n" : ",\n").append("{\"entry\": ").append(ImageJson.message(q.entries.get(i)))
+                    .append(", \"source\": ").append(ImageJson.quote(d.source().toString()))
+                    .append(", \"destination\": ").append(ImageJson.quote(d.destination().map(Endpoint::host).orElse("")))
                     .append(", \"payload\": ").append(ImageJson.quote(HexFormat.of().formatHex(q.payloads.get(i)))).append("}");
         }
         out.append("]");

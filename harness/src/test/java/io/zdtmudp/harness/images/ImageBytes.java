@@ -5,12 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Writes CRIU image framing by hand, for tests that build (and break) images byte by byte. */
-final class ImageBytes {
+public final class ImageBytes {
     private ImageBytes() {
     }
 
     /** Each value as a u32, little-endian. */
-    static byte[] le(int... values) {
+    public static byte[] le(int... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             b.putInt(v);
@@ -19,7 +19,7 @@ final class ImageBytes {
     }
 
     /** One entry: its length as a u32, then the message. */
-    static void entry(ByteArrayOutputStream out, byte[] msg) {
+    public static void entry(ByteArrayOutputStream out, byte[] msg) {
         out.writeBytes(le(msg.length));
         out.writeBytes(msg);
     }

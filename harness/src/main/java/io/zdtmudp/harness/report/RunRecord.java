@@ -1,0 +1,106 @@
+package io.zdtmudp.harness.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/** What happened to each test of one plan, in the order they finished, and what artifacts they left. */
+final class RunRecord {
+    /** The key ZdtmExtension publishes a failed test's artifact directory under. */
+    static final String ARTIFACTS_KEY = "zdtm.artifacts";
+
+    private final TestPlan plan;
+    private final long startNanos = System.nanoTime();
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, List<Path>> files = new ConcurrentHashMap<>();
+    private final Map<String, ReportRow> rows = new LinkedHashMap<>();
+
+    RunRecord(TestPlan plan) {
+        this.plan = plan;
+    }
+
+    void started(TestIdentifier id) {
+        started.put(id.getUniqueId(), System.nanoTime());
+    }
+
+    /** An artifact directory: every file in it is linked when the report is written. */
+    void artifactDirectory(TestIdentifier id, Path dir) {
+        files.computeIfAbsent(id.getUniqueId(), k -> new ArrayList<>()).add(dir);
+    }
+
+    void file(TestIdentifier id, Path file) {
+        files.computeIfAbsent(id.getUniqueId(), k -> new ArrayList<>()).add(file);
+    }
+
+    synchronized void skipped(TestIdentifier id, String reason) {
+        add(id, Verdict.SKIPPED, Duration.ZERO, reason == null ? "" : reason);
+    }
+
+    synchronized void finished(TestIdentifier id, TestExecutionResult result) {
+        Verdict verdict = Verdict.of(result);
+        // A container that passed says nothing its tests do not; one that failed may have run none of them.
+        if (id.isContainer() && verdict == Verdict.PASSED) {
+            return;
+        }
+        Long t0 = started.get(id.getUniqueId());
+        Duration took = t0 == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - t0);
+        String message = result.getThrowable().map(t -> firstLine(t.toString())).orElse("");
+        add(id, verdict, took, message);
+    }
+
+    private void add(TestIdentifier id, Verdict verdict, Duration took, String message) {
+        TestPath path = TestPath.of(plan, id);
+        rows.put(id.getUniqueId(), new ReportRow(path.testClass(), path.testCase(), path.flavor(), verdict, took, message, List.of()));
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** The rows, each with the files its artifact directories hold now. */
+    synchronized List<ReportRow> rows() {
+        List<ReportRow> out = new ArrayList<>();
+        for (Map.Entry<String, ReportRow> e : rows.entrySet()) {
+            ReportRow r = e.getValue();
+            out.add(new ReportRow(r.testClass(), r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(),
+                    expand(files.getOrDefault(e.getKey(), List.of()))));
+        }
+        return out;
+    }
+
+    /**
+     * The files of the artifact directories; published files only when there is no directory, since the
+     * harness publishes copies of what its directory holds.
+     */
+    private static List<Path> expand(List<Path> paths) {
+        List<Path> dirs = paths.stream().filter(Files::isDirectory).toList();
+        if (dirs.isEmpty()) {
+            return paths.stream().distinct().toList();
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path d : dirs) {
+            try (Stream<Path> s = Files.list(d)) {
+                s.filter(Files::isRegularFile).sorted().forEach(out::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

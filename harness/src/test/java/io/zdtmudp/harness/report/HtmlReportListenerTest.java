@@ -1,0 +1,221 @@
+package io.zdtmudp.harness.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+
+import io.zdtmudp.harness.junit.FakeVm;
+import io.zdtmudp.harness.junit.InnerTest;
+import io.zdtmudp.harness.junit.VmFactory;
+import io.zdtmudp.harness.junit.ZdtmExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** Launches a small sample run through the Launcher API and reads the written page back as XML. */
+class HtmlReportListenerTest {
+    private static final String SAMPLE = "zdtm.report.sample";
+    /** The sample's artifact directory, set before each launch (test methods cannot see configuration). */
+    private static volatile Path artifactsDir;
+
+    @TempDir
+    Path tmp;
+
+    enum RestorePath { RAW, KERNEL }
+
+    enum Family { INET, INET6 }
+
+    /** Only inside the launcher run below: on their own the samples would fail on purpose. */
+    static class OnlyInSample implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return context.getConfigurationParameter(SAMPLE).isPresent()
+                    ? ConditionEvaluationResult.enabled("sample run") : ConditionEvaluationResult.disabled("sample only");
+        }
+    }
+
+    @ExtendWith(OnlyInSample.class)
+    @ParameterizedClass
+    @EnumSource(RestorePath.class)
+    static class QueueSample {
+        @Parameter
+        RestorePath path;
+
+        @ParameterizedTest
+        @EnumSource(Family.class)
+        void queueSurvives(Family family, TestReporter reporter) {
+            if (path == RestorePath.KERNEL && family == Family.INET6) {
+                // What ZdtmExtension publishes for a failed test: the directory of its artifacts.
+                reporter.publishEntry(RunRecord.ARTIFACTS_KEY, artifactsDir.toString());
+                fail("queue of rx after restore: expected 3 datagrams, got 2 <lost>");
+            }
+        }
+
+        @TestFactory
+        Stream<DynamicTest> upstream() {
+            return Stream.of("h", "ns").map(f -> DynamicTest.dynamicTest("zdtm/static/socket_udp [" + f + "]", () -> { }));
+        }
+
+        @Test
+        @Disabled("not on this kernel")
+        void corked() {
+        }
+    }
+
+    private Path runSample(Map<String, String> extra) throws IOException {
+        Path artifacts = Files.createDirectories(tmp.resolve("zdtm-artifacts").resolve("QueueSample").resolve("queueSurvives-KERNEL"));
+        Files.writeString(artifacts.resolve("console.log"), "guest console\n");
+        Files.writeString(artifacts.resolve("criu-dump-1.log"), "criu says\n");
+        artifactsDir = artifacts;
+        return launch(selectClass(QueueSample.class), Map.of(SAMPLE, "true"), extra);
+    }
+
+    private Path launch(DiscoverySelector selector, Map<String, String> params, Map<String, String> extra) {
+        Path reportDir = tmp.resolve("zdtm-report");
+        Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false)
+                .addTestExecutionListeners(new HtmlReportListener()).build());
+        launcher.execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selector)
+                .configurationParameters(params)
+                .configurationParameter(HtmlReportListener.DIR_PROPERTY, reportDir.toString())
+                .configurationParameter("junit.platform.reporting.output.dir", tmp.resolve("open-test-reports").toString())
+                .configurationParameters(extra)
+                .build());
+        return reportDir.resolve(HtmlReportListener.FILE_NAME);
+    }
+
+    private static Document parse(Path html) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(false);
+        return f.newDocumentBuilder().parse(html.toFile());
+    }
+
+    private static List<Element> select(Document doc, String xpath) throws Exception {
+        NodeList nodes = (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, doc, XPathConstants.NODESET);
+        List<Element> out = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add((Element) nodes.item(i));
+        }
+        return out;
+    }
+
+    @Test
+    void oneRowPerCaseAndFlavorWithVerdictsTotalsAndLinksToTheFailedOnesArtifacts() throws Exception {
+        Path html = runSample(Map.of());
+        Document doc = parse(html);
+
+        List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
+        List<String> seen = rows.stream().map(r -> r.getAttribute("data-case") + " " + r.getAttribute("data-flavor") + " "
+                + r.getAttribute("data-verdict")).toList();
+        assertThat(seen).containsExactlyInAnyOrder(
+                "queueSurvives path = RAW / INET PASSED",
+                "queueSurvives path = RAW / INET6 PASSED",
+                "queueSurvives path = KERNEL / INET PASSED",
+                "queueSurvives path = KERNEL / INET6 FAILED",
+                "corked path = RAW SKIPPED",
+                "corked path = KERNEL SKIPPED",
+                "upstream zdtm/static/socket_udp path = RAW / h PASSED",
+                "upstream zdtm/static/socket_udp path = RAW / ns PASSED",
+                "upstream zdtm/static/socket_udp path = KERNEL / h PASSED",
+                "upstream zdtm/static/socket_udp path = KERNEL / ns PASSED");
+        assertThat(rows).allSatisfy(r -> assertThat(r.getAttribute("data-class")).isEqualTo("HtmlReportListenerTest.QueueSample"));
+
+        Element failed = rows.stream().filter(r -> r.getAttribute("data-verdict").equals("FAILED")).findFirst().orElseThrow();
+        assertThat(failed.getTextContent()).contains("expected 3 datagrams, got 2 <lost>");
+        List<Element> links = select(doc, "//table[@id='details']/tbody/tr[@data-verdict='FAILED']//a");
+        assertThat(links).extracting(Element::getTextContent).containsExactly("console.log", "criu-dump-1.log");
+        for (Element a : links) {
+            Path target = html.getParent().resolve(new URI(a.getAttribute("href")).getPath()).normalize();
+            assertThat(target).as("link %s", a.getAttribute("href")).isRegularFile();
+        }
+        assertThat(select(doc, "//table[@id='details']/tbody/tr[@data-verdict='PASSED']//a")).isEmpty();
+        Element skipped = rows.stream().filter(r -> r.getAttribute("data-verdict").equals("SKIPPED")).findFirst().orElseThrow();
+        assertThat(skipped.getTextContent()).contains("not on this kernel");
+
+        assertThat(select(doc, "//td[@data-total='rows']").get(0).getTextContent()).isEqualTo("10");
+        assertThat(select(doc, "//td[@data-total='passed']").get(0).getTextContent()).isEqualTo("7");
+        assertThat(select(doc, "//td[@data-total='failed']").get(0).getTextContent()).isEqualTo("1");
+        assertThat(select(doc, "//td[@data-total='skipped']").get(0).getTextContent()).isEqualTo("2");
+
+        // The matrix: case rows, one column per flavor, a verdict in each cell.
+        List<Element> cells = select(doc, "//table[@class='matrix']//tr[td[1]='queueSurvives']/td[@data-flavor]");
+        assertThat(cells).extracting(c -> c.getAttribute("data-flavor") + "=" + c.getTextContent()).containsExactlyInAnyOrder(
+                "path = RAW / INET=passed", "path = RAW / INET6=passed",
+                "path = KERNEL / INET=passed", "path = KERNEL / INET6=failed");
+    }
+
+    /** The real producer of artifacts: ZdtmExtension on a fake VM, as in ZdtmExtensionTest, with a test that fails. */
+    @Test
+    void linksTheArtifactsZdtmExtensionWritesForAFailedTest() throws Exception {
+        Path artifacts = tmp.resolve("zdtm-artifacts");
+        Path html = launch(selectClass("io.zdtmudp.harness.junit.ZdtmExtensionTest$Failing"), Map.of(
+                InnerTest.PARAMETER, "true",
+                VmFactory.PROPERTY, FakeVm.Factory.class.getName(),
+                ZdtmExtension.ARTIFACTS_PROPERTY, artifacts.toString()), Map.of());
+        Document doc = parse(html);
+        List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.getAttribute("data-case")).isEqualTo("fails");
+            assertThat(r.getAttribute("data-verdict")).isEqualTo("FAILED");
+            assertThat(r.getTextContent()).contains("queue differs");
+        });
+        List<Element> links = select(doc, "//table[@id='details']/tbody/tr//a");
+        assertThat(links).extracting(Element::getTextContent).contains("console.log", "failure.txt", "note.txt", "dmesg.txt");
+        for (Element a : links) {
+            Path target = html.getParent().resolve(new URI(a.getAttribute("href")).getPath()).normalize();
+            assertThat(target).as("link %s", a.getAttribute("href")).isRegularFile()
+                    .startsWith(artifacts.resolve("io.zdtmudp.harness.junit.ZdtmExtensionTest$Failing"));
+        }
+    }
+
+    @Test
+    void selfContainedNoScriptNoRemoteResources() throws Exception {
+        String text = Files.readString(runSample(Map.of()));
+        assertThat(text).contains("<style>").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=\"http")
+                .doesNotContain("<link");
+    }
+
+    @Test
+    void turnedOffByZdtmReportFalse() throws Exception {
+        assertThat(runSample(Map.of(HtmlReportListener.ENABLED_PROPERTY, "false"))).doesNotExist();
+    }
+
+    @Test
+    void registeredForServiceLoaderSoEveryLauncherFindsIt() {
+        assertThat(java.util.ServiceLoader.load(org.junit.platform.launcher.TestExecutionListener.class).stream()
+                .map(p -> p.type().getName())).contains(HtmlReportListener.class.getName());
+    }
+}
+
