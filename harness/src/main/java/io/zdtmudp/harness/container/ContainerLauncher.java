@@ -50,6 +50,7 @@ final class ContainerLauncher implements QemuLauncher {
                 .withLabels(labels())
                 .withLogConsumer(frame -> append(out, frame));
         binds.forEach(d -> c.withFileSystemBind(d.toString(), d.toString(), BindMode.READ_WRITE));
+        long t0 = System.nanoTime();
         try {
             c.start();
         } catch (RuntimeException e) {
@@ -68,6 +69,7 @@ final class ContainerLauncher implements QemuLauncher {
             throw new IOException("QEMU (host pid " + process.pid() + ") is in container cgroup " + inCgroup
                     + ", not in the container " + process.containerId() + " started for it");
         }
+        System.err.println("zdtm: " + process + " started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         return process;
     }
 
