@@ -37,7 +37,7 @@ final class ContainerLauncher implements QemuLauncher {
     }
 
     @Override
-    public Process launch(VmConfig config) throws IOException {
+    public Process launch(VmConfig config, List<String> argv) throws IOException {
         List<Path> binds = ContainerBinds.of(config);
         ContainerBinds.requireExisting(binds);
         Path out = config.runDir().resolve("qemu.out");
@@ -45,7 +45,7 @@ final class ContainerLauncher implements QemuLauncher {
         @SuppressWarnings("resource") // closed through ContainerProcess (stop = kill and remove)
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(imageName))
                 .withImagePullPolicy(name -> false)
-                .withCommand(config.qemuArgv().toArray(String[]::new))
+                .withCommand(argv.toArray(String[]::new))
                 .withNetworkMode("none")
                 .withLabels(labels())
                 .withLogConsumer(frame -> append(out, frame));

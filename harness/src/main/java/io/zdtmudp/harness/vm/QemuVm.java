@@ -68,7 +68,7 @@ public final class QemuVm implements Vm {
             Files.deleteIfExists(config.consoleLog());
             try (ServerSocketChannel agentSrv = listen(config.agentSocket());
                     ServerSocketChannel qmpSrv = listen(config.qmpSocket())) {
-                process = config.launcher().launch(config);
+                process = config.launcher().launch(config, config.qemuArgv());
                 QemuReaper.register(process);
                 agentCh = accept(agentSrv, process, "agent", timeouts.boot());
                 qmpCh = accept(qmpSrv, process, "QMP", timeouts.boot());
