@@ -14,6 +14,7 @@ import io.zdtmudp.harness.vm.QemuVm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -57,6 +58,26 @@ class ContainerVmIT {
         }
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("QEMU after close").isEmpty();
         assertThatThrownBy(() -> docker.inspectContainerCmd(id).exec()).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void containersOfADeadJvmAreRemovedAndALiveJvmsAreKept() throws Exception {
+        DockerClient docker = DockerEngine.client();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String image = ContainerVmFactory.image().name();
+        String stale = docker.createContainerCmd(image).withCmd("qemu-system-x86_64", "-version")
+                .withLabels(Map.of(ContainerLauncher.LABEL_ROLE, ContainerLauncher.ROLE,
+                        ContainerLauncher.LABEL_JVM, Long.toString(gone.pid()))).exec().getId();
+        String live = docker.createContainerCmd(image).withCmd("qemu-system-x86_64", "-version")
+                .withLabels(ContainerLauncher.labels()).exec().getId();
+        try {
+            assertThat(StaleContainers.reap(docker)).contains(stale).doesNotContain(live);
+            assertThatThrownBy(() -> docker.inspectContainerCmd(stale).exec()).isInstanceOf(NotFoundException.class);
+            assertThat(docker.inspectContainerCmd(live).exec().getId()).isEqualTo(live);
+        } finally {
+            docker.removeContainerCmd(live).withForce(true).exec();
+        }
     }
 
     @Test
