@@ -137,7 +137,7 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     private static VmFactory vmFactory(ExtensionContext context) {
         Optional<String> name = context.getConfigurationParameter(VmFactory.PROPERTY);
         if (name.isEmpty()) {
-            return new QemuVmFactory();
+            return VmBackend.parse(context.getConfigurationParameter(VmBackend.PROPERTY).orElse(null)).factory();
         }
         try {
             Class<?> c = Class.forName(name.get(), true, Thread.currentThread().getContextClassLoader());

@@ -68,11 +68,7 @@ public final class QemuVm implements Vm {
             Files.deleteIfExists(config.consoleLog());
             try (ServerSocketChannel agentSrv = listen(config.agentSocket());
                     ServerSocketChannel qmpSrv = listen(config.qmpSocket())) {
-                ProcessBuilder pb = new ProcessBuilder(config.qemuArgv())
-                        .redirectErrorStream(true)
-                        .redirectOutput(run.resolve("qemu.out").toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-                process = pb.start();
+                process = config.launcher().launch(config, config.qemuArgv());
                 QemuReaper.register(process);
                 agentCh = accept(agentSrv, process, "agent", timeouts.boot());
                 qmpCh = accept(qmpSrv, process, "QMP", timeouts.boot());

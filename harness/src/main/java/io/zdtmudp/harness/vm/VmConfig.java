@@ -19,6 +19,7 @@ public final class VmConfig {
     private final Path runDir;
     private final List<String> extraCmdline;
     private final String qemuBinary;
+    private final QemuLauncher launcher;
 
     private VmConfig(Builder b) {
         this.image = Objects.requireNonNull(b.image, "image");
@@ -29,6 +30,7 @@ public final class VmConfig {
         this.runDir = Objects.requireNonNull(b.runDir, "runDir");
         this.extraCmdline = List.copyOf(b.extraCmdline);
         this.qemuBinary = b.qemuBinary;
+        this.launcher = b.launcher;
     }
 
     public static Builder builder(GuestImage image) {
@@ -67,6 +69,11 @@ public final class VmConfig {
 
     public String qemuBinary() {
         return qemuBinary;
+    }
+
+    /** Runs QEMU: on the host unless a backend says otherwise. */
+    public QemuLauncher launcher() {
+        return launcher;
     }
 
     public Path agentSocket() {
@@ -118,6 +125,7 @@ public final class VmConfig {
         private Path runDir;
         private final List<String> extraCmdline = new ArrayList<>();
         private String qemuBinary = "qemu-system-x86_64";
+        private QemuLauncher launcher = QemuLauncher.HOST;
 
         private Builder(GuestImage image) {
             this.image = image;
@@ -167,6 +175,11 @@ public final class VmConfig {
 
         public Builder qemuBinary(String binary) {
             this.qemuBinary = binary;
+            return this;
+        }
+
+        public Builder launcher(QemuLauncher launcher) {
+            this.launcher = Objects.requireNonNull(launcher);
             return this;
         }
 
