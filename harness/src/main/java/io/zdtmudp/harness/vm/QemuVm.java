@@ -117,6 +117,7 @@ public final class QemuVm implements Vm {
             Files.writeString(config.consoleLog(), "\nzdtm: --- guest restored from " + snapshot.dir() + " at "
                     + Instant.now() + " ---\n", StandardOpenOption.APPEND);
         } catch (IOException e) {
+            deleteRunDir(config);
             throw new VmStartException("copying the snapshot's console log: " + e.getMessage(), e);
         }
         return launch(config, timeouts, List.of("-incoming", "defer"), vm -> {
