@@ -35,6 +35,8 @@ class SnapshotStartIT {
     private final Timeouts timeouts = TestVms.timeouts();
     private SnapshotStore store;
     private SnapshotStart start;
+    /** info qtree of the VM that saved the snapshot. */
+    private String savedDevices;
 
     @BeforeEach
     void setUp() {
@@ -43,9 +45,10 @@ class SnapshotStartIT {
     }
 
     /** Boots cold once, which saves the snapshot; returns it. */
-    private VmSnapshot prime() {
+    private VmSnapshot prime() throws java.io.IOException {
         try (QemuVm first = start.start(TestVms.config("snap").build(), timeouts)) {
             assertThat(first.startedFrom()).as("no snapshot yet: a cold boot").isEmpty();
+            savedDevices = first.deviceTree();
             TestVms.queueSurvivesCheckpointRestore(first, 1);
             return store.find(start.keyFor(first.config())).snapshot().orElseThrow(() -> new AssertionError(
                     "the cold boot saved no snapshot in " + cache));
@@ -62,6 +65,8 @@ class SnapshotStartIT {
             for (QemuVm vm : new QemuVm[] {a, b}) {
                 assertThat(vm.startedFrom()).as("resumed from the snapshot").hasValueSatisfying(
                         s -> assertThat(s.dir()).isEqualTo(snapshot.dir()));
+                assertThat(vm.deviceTree()).as("the device configuration the snapshot was saved from")
+                        .isEqualTo(savedDevices).contains("virtio-9p-pci", "virtserialport", "isa-serial");
                 assertThat(vm.consoleTail(400)).as("boot log kept, then the restore marker")
                         .contains("init: ready after").contains("guest restored from " + snapshot.dir());
                 long guestNow = Long.parseLong(vm.agent().exec(io.zdtmudp.harness.agent.GuestCommand.of("date", "+%s"))

@@ -305,6 +305,14 @@ public final class QemuVm implements Vm {
         return bootTime;
     }
 
+    /**
+     * QEMU's device tree ({@code info qtree}): devices, buses and properties, without host paths. A
+     * guest resumed from a snapshot must show the same tree as the one that saved it.
+     */
+    public String deviceTree() throws IOException {
+        return qmp.humanMonitor("info qtree", timeouts.call()).replace("\r", "");
+    }
+
     /** The snapshot this guest resumed from; empty after a cold boot. */
     public Optional<VmSnapshot> startedFrom() {
         return Optional.ofNullable(startedFrom);

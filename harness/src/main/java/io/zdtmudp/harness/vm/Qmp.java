@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  */
 final class Qmp implements AutoCloseable {
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([a-z-]+)\"");
-    private static final Pattern ERROR_DESC = Pattern.compile("\"error-desc\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    // Possessive: a text reply (info qtree) is many KB, and a backtracking group would overflow the stack.
+    private static final Pattern RETURN_STRING = Pattern.compile("\"return\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"");
+    private static final Pattern ERROR_DESC = Pattern.compile("\"error-desc\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
     private final SocketChannel channel;
     /** Bytes read but not yet consumed as whole lines. */
@@ -58,6 +60,42 @@ final class Qmp implements AutoCloseable {
         String status = m.find() ? m.group(1) : "none";
         Matcher err = ERROR_DESC.matcher(reply);
         return err.find() ? status + ": " + err.group(1) : status;
+    }
+
+    /** Runs a human monitor command (e.g. "info qtree") and returns its text output. */
+    String humanMonitor(String commandLine, Duration timeout) throws IOException {
+        String reply = execute("human-monitor-command", "{\"command-line\":" + quote(commandLine) + "}", timeout);
+        Matcher m = RETURN_STRING.matcher(reply);
+        if (!m.find()) {
+            throw new IOException("QMP human-monitor-command: no text in " + reply.strip());
+        }
+        return unquote(m.group(1));
+    }
+
+    /** The inside of a JSON string literal, unescaped. */
+    static String unquote(String body) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c != '\\' || i + 1 >= body.length()) {
+                b.append(c);
+                continue;
+            }
+            char e = body.charAt(++i);
+            switch (e) {
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'u' -> {
+                    b.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                default -> b.append(e);
+            }
+        }
+        return b.toString();
     }
 
     /** Sends quit without waiting: QEMU may close the socket before it answers. */

@@ -104,4 +104,18 @@ class QmpTest {
     void quoteEscapesJson() {
         assertThat(Qmp.quote("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\u000a\"");
     }
+
+    @Test
+    void humanMonitorTextIsUnescaped() throws Exception {
+        qemuSays("{\"return\": \"bus: main-system-bus\\r\\n  type \\\"System\\\"\\u0021\\r\\n\"}");
+        assertThat(qmp.humanMonitor("info qtree", T)).isEqualTo("bus: main-system-bus\r\n  type \"System\"!\r\n");
+        assertThat(commands.readLine()).isEqualTo("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info qtree\"}}");
+    }
+
+    @Test
+    void aLongTextReplyIsRead() throws Exception {
+        String longText = "dev: virtio-9p-pci, id \\\"zdtm\\\"\\r\\n".repeat(5000);
+        qemuSays("{\"return\": \"" + longText + "\"}");
+        assertThat(qmp.humanMonitor("info qtree", T)).hasSize("dev: virtio-9p-pci, id \"zdtm\"\r\n".length() * 5000);
+    }
 }
