@@ -213,6 +213,14 @@ public final class QemuVm implements Vm {
             if (!status.equals("completed")) {
                 throw new IOException("saving the guest to " + stateFile + " failed: migration " + status);
             }
+        } catch (IOException e) {
+            // A migration still running would go on writing after cont; stop it first.
+            try {
+                qmp.execute("migrate_cancel", timeouts.call());
+            } catch (IOException ignored) {
+                // nothing left to cancel
+            }
+            throw e;
         } finally {
             qmp.execute("cont", timeouts.call());
         }

@@ -120,4 +120,29 @@ class SnapshotStoreTest {
         assertThat(store.find(key).snapshot()).isEmpty();
         assertThat(root.resolve("snapshot-" + key.hash16())).doesNotExist();
     }
+
+    @Test
+    void twoWritersAtOnceBothGetTheOneSnapshotThatWon() throws Exception {
+        java.util.concurrent.CyclicBarrier bothWritten = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<VmSnapshot> writer = () -> store.save(key, f -> {
+            Files.writeString(f, Thread.currentThread().getName());
+            try {
+                bothWritten.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }, console);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(writer);
+            var b = pool.submit(writer);
+            assertThat(a.get().id()).isEqualTo(b.get().id());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.find(key).snapshot()).isPresent();
+        try (var files = Files.list(root)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith("."))).as("the loser's temp dir is gone").isEmpty();
+        }
+    }
 }
