@@ -90,6 +90,12 @@ public final class QemuVm implements Vm {
     static QemuVm boot(VmConfig config, Timeouts timeouts, Consumer<QemuVm> whenIdle) {
         QemuBinary.locate(config.qemuBinary(), System.getenv("PATH"));
         long t0 = System.nanoTime();
+        try {
+            // The console chardev appends (for restores): a leftover log must not precede this boot.
+            Files.deleteIfExists(config.consoleLog());
+        } catch (IOException e) {
+            throw new VmStartException("removing an old console log: " + e.getMessage(), e);
+        }
         return launch(config, timeouts, List.of(), vm -> {
             checkVersion(vm.agent.awaitHello(timeouts.boot()));
             if (whenIdle != null) {
@@ -122,7 +128,7 @@ public final class QemuVm implements Vm {
         }
         return launch(config, timeouts, List.of("-incoming", "defer"), vm -> {
             vm.startedFrom = snapshot;
-            vm.loadState(snapshot.state());
+            new Migration(vm.qmp, timeouts).load(snapshot.state());
             vm.qmp.execute("cont", timeouts.call());
             vm.pingWithin(timeouts.boot());
             vm.prepareGuest(true);
@@ -142,9 +148,6 @@ public final class QemuVm implements Vm {
         SocketChannel qmpCh = null;
         try {
             Files.createDirectories(run);
-            if (extraArgs.isEmpty()) {
-                Files.deleteIfExists(config.consoleLog());
-            }
             try (ServerSocketChannel agentSrv = listen(config.agentSocket());
                     ServerSocketChannel qmpSrv = listen(config.qmpSocket())) {
                 List<String> argv = new ArrayList<>(config.qemuArgv());
@@ -190,60 +193,12 @@ public final class QemuVm implements Vm {
         }
     }
 
-    /** Feeds QEMU (started with -incoming defer) the saved state and waits until it is loaded. */
-    private void loadState(Path state) throws IOException {
-        qmp.execute("migrate-incoming", "{\"uri\":" + Qmp.quote("exec:cat " + shellQuote(state.toString())) + "}",
-                timeouts.call());
-        String status = awaitMigration("loading the snapshot " + state);
-        if (!status.equals("completed")) {
-            throw new IOException("the snapshot " + state + " did not load: migration " + status);
-        }
-    }
-
     /**
-     * Saves the running guest to {@code stateFile} (QEMU's migration stream) and lets it run on. The
-     * guest is stopped first so the file holds one moment; the caller picks an idle one.
+     * Saves the running guest to {@code stateFile} and lets it run on (see {@link Migration#save}); the
+     * caller picks an idle moment.
      */
     public void saveState(Path stateFile) throws IOException {
-        qmp.execute("stop", timeouts.call());
-        try {
-            qmp.execute("migrate", "{\"uri\":" + Qmp.quote("exec:cat > " + shellQuote(stateFile.toString())) + "}",
-                    timeouts.call());
-            String status = awaitMigration("saving the guest to " + stateFile);
-            if (!status.equals("completed")) {
-                throw new IOException("saving the guest to " + stateFile + " failed: migration " + status);
-            }
-        } catch (IOException e) {
-            // A migration still running would go on writing after cont; stop it first.
-            try {
-                qmp.execute("migrate_cancel", timeouts.call());
-            } catch (IOException ignored) {
-                // nothing left to cancel
-            }
-            throw e;
-        } finally {
-            qmp.execute("cont", timeouts.call());
-        }
-    }
-
-    /** Polls query-migrate until the migration ends; bounded by the boot timeout. */
-    private String awaitMigration(String what) throws IOException {
-        long deadline = System.nanoTime() + timeouts.boot().toNanos();
-        while (true) {
-            String status = qmp.migrationStatus(timeouts.call());
-            if (status.equals("completed") || status.startsWith("failed") || status.equals("cancelled")) {
-                return status;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(what + ": migration still " + status + " after " + timeouts.boot().toMillis() + " ms");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted " + what, e);
-            }
-        }
+        new Migration(qmp, timeouts).save(stateFile);
     }
 
     /** A PING answered within {@code timeout}: the agent's own call timeout is far longer than a boot. */
@@ -284,10 +239,6 @@ public final class QemuVm implements Vm {
     private CompletableFuture<?> guestStep(String... argv) {
         GuestCommand command = GuestCommand.builder().args(argv).timeout(timeouts.boot()).build();
         return CompletableFuture.supplyAsync(() -> agent.exec(command).orThrow());
-    }
-
-    private static String shellQuote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** A closed socket usually means QEMU is exiting: give it a moment so the status is the reason shown. */
