@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
  */
 final class BenchResults {
     private static final List<Double> BOOTS = new ArrayList<>();
+    private static final List<Double> SNAPSHOT_STARTS = new ArrayList<>();
+    private static long snapshotBytes;
     private static final List<CrSample> CR = new ArrayList<>();
     private static final Map<PlainPass.Kind, Map<QueueLoad, List<Double>>> PLAIN = new java.util.EnumMap<>(PlainPass.Kind.class);
 
@@ -19,6 +21,22 @@ final class BenchResults {
 
     static synchronized void bootMillis(double ms) {
         BOOTS.add(ms);
+    }
+
+    static synchronized void snapshotStartMillis(double ms) {
+        SNAPSHOT_STARTS.add(ms);
+    }
+
+    static synchronized void snapshotBytes(long bytes) {
+        snapshotBytes = bytes;
+    }
+
+    static synchronized List<Double> snapshotStarts() {
+        return List.copyOf(SNAPSHOT_STARTS);
+    }
+
+    static synchronized long snapshotBytes() {
+        return snapshotBytes;
     }
 
     static synchronized void cr(CrSample s) {

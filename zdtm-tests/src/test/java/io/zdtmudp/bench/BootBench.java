@@ -5,35 +5,79 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zdtmudp.harness.vm.Accelerator;
 import io.zdtmudp.harness.vm.GuestImage;
 import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.SnapshotStart;
+import io.zdtmudp.harness.vm.SnapshotStore;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.VmConfig;
+import io.zdtmudp.harness.vm.VmSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Boot to agent-ready under TCG: QEMU start until the guest agent's HELLO, a fresh VM each time.
- * The bench profile orders classes by {@link Order}, so this runs before any shared VM exists and
- * no idle guest competes for the CPUs while it measures.
+ * Start to agent-ready under TCG (host share mounted, as a test gets it), a fresh VM each time: a
+ * cold boot, and a start from a snapshot of an idle booted guest. The two alternate, so load that
+ * drifts during the run weighs on both alike. The bench profile orders classes by {@link Order}, so
+ * this runs before any shared VM exists and no idle guest competes for the CPUs while it measures.
  */
 @Order(1)
 class BootBench {
-    /** At least 5 boots: one TCG boot varies by hundreds of milliseconds on a shared machine. */
+    /** At least 5 of each: one TCG boot varies by hundreds of milliseconds on a shared machine. */
     static final int BOOTS = Math.max(5, Integer.getInteger("zdtm.bench.boots", 5));
 
+    private final GuestImage image = GuestImage.locate(System.getProperty(GuestImage.PROPERTY), Path.of(System.getProperty("user.dir")));
+    private final Timeouts timeouts = Timeouts.forAccelerator(Accelerator.TCG, System.getProperty(Timeouts.PROPERTY));
+    private int n;
+
+    /** A store of its own: the first start saves the snapshot the others load, whatever the cache holds. */
+    @TempDir
+    Path storeDir;
+
     @Test
-    void bootToAgentReady() {
-        GuestImage image = GuestImage.locate(System.getProperty(GuestImage.PROPERTY), Path.of(System.getProperty("user.dir")));
-        Timeouts timeouts = Timeouts.forAccelerator(Accelerator.TCG, System.getProperty(Timeouts.PROPERTY));
-        for (int i = 1; i <= BOOTS; i++) {
-            // Sockets live under /tmp: unix socket paths must stay short.
-            Path run = Path.of("/tmp", "zdtm-bench-" + ProcessHandle.current().pid() + "-boot" + i);
-            VmConfig config = VmConfig.builder(image).accel(Accelerator.TCG).runDir(run).build();
-            // No retry: a boot that needs one is part of what a user waits for, and a failure is a result.
-            try (QemuVm vm = QemuVm.start(config, timeouts)) {
-                assertThat(vm.agent().ping()).as("agent protocol version after HELLO").isPositive();
-                BenchResults.bootMillis(vm.bootTime().toNanos() / 1e6);
-            }
+    void coldBootAndSnapshotStartToAgentReady() throws IOException {
+        SnapshotStart snapshots = new SnapshotStart(new SnapshotStore(storeDir));
+        try (QemuVm first = snapshots.start(config(), timeouts)) {
+            assertThat(first.startedFrom()).as("an empty store: cold boot, then saved").isEmpty();
         }
+        VmSnapshot snapshot = new SnapshotStore(storeDir).find(snapshots.keyFor(config())).snapshot()
+                .orElseThrow(() -> new AssertionError("no snapshot saved in " + storeDir));
+        BenchResults.snapshotBytes(Files.size(snapshot.state()));
+
+        for (int i = 1; i <= BOOTS; i++) {
+            BenchResults.bootMillis(timedStart(() -> QemuVm.start(config(), timeouts), false));
+            BenchResults.snapshotStartMillis(timedStart(() -> snapshots.start(config(), timeouts), true));
+        }
+        // Also here, for a run of this class alone (the report is written by the last bench class).
+        System.out.printf("bench: start to agent ready: cold %s ms, snapshot %s ms (%s samples each: %s / %s); snapshot %d bytes%n",
+                Summary.of(BenchResults.boots()).format(), Summary.of(BenchResults.snapshotStarts()).format(), BOOTS,
+                BenchResults.boots(), BenchResults.snapshotStarts(), Files.size(snapshot.state()));
+    }
+
+    /** From the start call until the agent is ready; no retry: a start that needs one is a result. */
+    private static double timedStart(Supplier<QemuVm> start, boolean fromSnapshot) {
+        long t0 = System.nanoTime();
+        try (QemuVm vm = start.get()) {
+            double ms = (System.nanoTime() - t0) / 1e6;
+            assertThat(vm.startedFrom().isPresent()).as("started from the snapshot").isEqualTo(fromSnapshot);
+            assertThat(vm.agent().ping()).as("agent protocol version").isPositive();
+            return ms;
+        }
+    }
+
+    private VmConfig config() {
+        n++;
+        Path share = Path.of(System.getProperty("user.dir"), "target", "zdtm-share", "bench" + n);
+        try {
+            Files.createDirectories(share);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // Sockets live under /tmp: unix socket paths must stay short.
+        Path run = Path.of("/tmp", "zdtm-bench-" + ProcessHandle.current().pid() + "-boot" + n);
+        return VmConfig.builder(image).accel(Accelerator.TCG).shareDir(share).runDir(run).build();
     }
 }

@@ -4,6 +4,8 @@ import io.zdtmudp.harness.vm.Accelerator;
 import io.zdtmudp.harness.vm.GuestImage;
 import io.zdtmudp.harness.vm.KvmProbe;
 import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.SnapshotStart;
+import io.zdtmudp.harness.vm.SnapshotStore;
 import io.zdtmudp.harness.vm.StaleRuns;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.Vm;
@@ -16,7 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** Boots the guest from vm-images/out (or -Dzdtm.images), sharing target/zdtm-share/vmN into it. */
+/**
+ * Boots the guest from vm-images/out (or -Dzdtm.images), sharing target/zdtm-share/vmN into it; from
+ * a snapshot of an idle guest unless -Dzdtm.snapshot=off.
+ */
 public final class QemuVmFactory implements VmFactory {
     private static final AtomicInteger VMS = new AtomicInteger();
 
@@ -38,6 +43,10 @@ public final class QemuVmFactory implements VmFactory {
         Accelerator accel = KvmProbe.resolve(parameters.apply(Accelerator.PROPERTY).orElse(null),
                 VmConfig.builder(image), Path.of(run + "-probe"), image);
         Timeouts timeouts = Timeouts.forAccelerator(accel, parameters.apply(Timeouts.PROPERTY).orElse(null));
-        return QemuVm.startWithRetry(config.accel(accel).runDir(run).build(), timeouts);
+        VmConfig built = config.accel(accel).runDir(run).build();
+        if (SnapshotStart.enabled(parameters.apply(SnapshotStart.PROPERTY).orElse(null))) {
+            return new SnapshotStart(SnapshotStore.inCache()).startWithRetry(built, timeouts);
+        }
+        return QemuVm.startWithRetry(built, timeouts);
     }
 }

@@ -3,6 +3,9 @@ package io.zdtmudp.harness.vm;
 import static org.awaitility.Awaitility.await;
 
 import io.zdtmudp.harness.agent.GuestAgent;
+import io.zdtmudp.harness.agent.GuestAgentTimeoutException;
+import io.zdtmudp.harness.agent.GuestCommand;
+import io.zdtmudp.harness.agent.Protocol;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,44 +14,63 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One QEMU guest and its agent channel. The host listens on both unix sockets before QEMU starts,
- * so QEMU connects as a client and no byte from the guest is lost. {@link #close()} asks QEMU to quit
- * over QMP, then destroys it; a JVM shutdown hook covers whatever close() did not reach.
+ * so QEMU connects as a client and no byte from the guest is lost. A guest either boots cold
+ * ({@link #start}) or resumes from a snapshot of an idle booted guest ({@link SnapshotStart}).
+ * {@link #close()} asks QEMU to quit over QMP, then destroys it; a JVM shutdown hook covers whatever
+ * close() did not reach.
  */
 public final class QemuVm implements Vm {
     static final int CONSOLE_TAIL_LINES = 60;
+    static final String SHARE_MOUNT_OPTIONS = "trans=virtio,version=9p2000.L,msize=512000,cache=none";
 
     private final VmConfig config;
     private final Timeouts timeouts;
     private final Process process;
     private final GuestAgent agent;
     private final Qmp qmp;
-    private final Duration bootTime;
+    private Duration bootTime = Duration.ZERO;
+    private VmSnapshot startedFrom;
 
-    private QemuVm(VmConfig config, Timeouts timeouts, Process process, GuestAgent agent, Qmp qmp, Duration bootTime) {
+    private QemuVm(VmConfig config, Timeouts timeouts, Process process, GuestAgent agent, Qmp qmp) {
         this.config = config;
         this.timeouts = timeouts;
         this.process = process;
         this.agent = agent;
         this.qmp = qmp;
-        this.bootTime = bootTime;
     }
 
-    /** Boots, retrying once on a start failure (a flaky start is not a test verdict). */
+    /** Boots cold, retrying once on a start failure (a flaky start is not a test verdict). */
     public static QemuVm startWithRetry(VmConfig config, Timeouts timeouts) {
+        return withRetry(config, () -> start(config, timeouts));
+    }
+
+    /** Runs {@code start}, once more if it fails; a missing QEMU binary fails at once, without a retry. */
+    static QemuVm withRetry(VmConfig config, Supplier<QemuVm> start) {
+        QemuBinary.locate(config.qemuBinary(), System.getenv("PATH"));
         try {
-            return start(config, timeouts);
+            return start.get();
         } catch (VmStartException first) {
             System.err.println("zdtm: VM start failed, retrying once: " + first.getMessage());
             try {
-                return start(config, timeouts);
+                return start.get();
             } catch (VmStartException second) {
                 second.addSuppressed(first);
                 throw second;
@@ -56,19 +78,81 @@ public final class QemuVm implements Vm {
         }
     }
 
-    /** Boots and waits for the agent's HELLO within {@link Timeouts#boot()}. */
+    /** Boots cold and waits for the agent's HELLO within {@link Timeouts#boot()}. */
     public static QemuVm start(VmConfig config, Timeouts timeouts) {
+        return boot(config, timeouts, null);
+    }
+
+    /**
+     * Boots cold. {@code whenIdle}, if given, runs once the agent said HELLO and before the host share
+     * is mounted (a mounted 9p export blocks migration): the moment to save a snapshot.
+     */
+    static QemuVm boot(VmConfig config, Timeouts timeouts, Consumer<QemuVm> whenIdle) {
+        QemuBinary.locate(config.qemuBinary(), System.getenv("PATH"));
         long t0 = System.nanoTime();
+        try {
+            // The console chardev appends (for restores): a leftover log must not precede this boot.
+            Files.deleteIfExists(config.consoleLog());
+        } catch (IOException e) {
+            throw new VmStartException("removing an old console log: " + e.getMessage(), e);
+        }
+        return launch(config, timeouts, List.of(), vm -> {
+            checkVersion(vm.agent.awaitHello(timeouts.boot()));
+            if (whenIdle != null) {
+                whenIdle.accept(vm);
+            }
+            vm.prepareGuest(false);
+            vm.bootTime = Duration.ofNanos(System.nanoTime() - t0);
+        });
+    }
+
+    /**
+     * Starts QEMU from a snapshot: QEMU loads the saved guest (-incoming), which resumes where it was
+     * saved, idle, its agent waiting. The agent said HELLO long ago, so readiness is a PING answered.
+     * Then the guest clock is set from the host (it resumes at the snapshot's time) and the host share
+     * is mounted. The QEMU command line is the one the snapshot was saved from (the key says so), but
+     * for the per-run host paths.
+     */
+    static QemuVm restore(VmConfig config, Timeouts timeouts, VmSnapshot snapshot) {
+        QemuBinary.locate(config.qemuBinary(), System.getenv("PATH"));
+        long t0 = System.nanoTime();
+        try {
+            // The boot messages stay in this guest's console log, as after a cold boot.
+            Files.createDirectories(config.runDir());
+            Files.copy(snapshot.console(), config.consoleLog(), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(config.consoleLog(), "\nzdtm: --- guest restored from " + snapshot.dir() + " at "
+                    + Instant.now() + " ---\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            deleteRunDir(config);
+            throw new VmStartException("copying the snapshot's console log: " + e.getMessage(), e);
+        }
+        return launch(config, timeouts, List.of("-incoming", "defer"), vm -> {
+            vm.startedFrom = snapshot;
+            new Migration(vm.qmp, timeouts).load(snapshot.state());
+            vm.qmp.execute("cont", timeouts.call());
+            vm.pingWithin(timeouts.boot());
+            vm.prepareGuest(true);
+            vm.bootTime = Duration.ofNanos(System.nanoTime() - t0);
+        });
+    }
+
+    /** What a started QEMU must do before it counts as ready; any exception means it did not start. */
+    private interface Readiness {
+        void await(QemuVm vm) throws Exception;
+    }
+
+    private static QemuVm launch(VmConfig config, Timeouts timeouts, List<String> extraArgs, Readiness readiness) {
         Path run = config.runDir();
         Process process = null;
         SocketChannel agentCh = null;
         SocketChannel qmpCh = null;
         try {
             Files.createDirectories(run);
-            Files.deleteIfExists(config.consoleLog());
             try (ServerSocketChannel agentSrv = listen(config.agentSocket());
                     ServerSocketChannel qmpSrv = listen(config.qmpSocket())) {
-                process = config.launcher().launch(config, config.qemuArgv());
+                List<String> argv = new ArrayList<>(config.qemuArgv());
+                argv.addAll(extraArgs);
+                process = config.launcher().launch(config, argv);
                 QemuReaper.register(process);
                 agentCh = accept(agentSrv, process, "agent", timeouts.boot());
                 qmpCh = accept(qmpSrv, process, "QMP", timeouts.boot());
@@ -81,14 +165,14 @@ public final class QemuVm implements Vm {
             Process p = process;
             GuestAgent agent = new GuestAgent(agentCh, () -> describeExit(p, config, timeouts), timeouts.call(), timeouts.grace());
             process.onExit().thenRun(() -> agent.fail(describeExit(p, config, timeouts), null));
-            int version = agent.awaitHello(timeouts.boot());
-            if (version != io.zdtmudp.harness.agent.Protocol.VERSION) {
-                throw new IllegalStateException("guest agent speaks protocol " + version + ", harness "
-                        + io.zdtmudp.harness.agent.Protocol.VERSION);
+            QemuVm vm = new QemuVm(config, timeouts, process, agent, qmp);
+            readiness.await(vm);
+            return vm;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
-            return new QemuVm(config, timeouts, process, agent, qmp, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (IOException | RuntimeException e) {
-            String why = whyNoStart(process, e, timeouts);
+            String why = whyNoStart(process, config, e, timeouts);
             kill(process);
             closeQuietly(agentCh);
             closeQuietly(qmpCh);
@@ -99,8 +183,62 @@ public final class QemuVm implements Vm {
         }
     }
 
+    private static void checkVersion(int version) {
+        if (version != Protocol.VERSION) {
+            throw new IllegalStateException("guest agent speaks protocol " + version + ", harness " + Protocol.VERSION);
+        }
+    }
+
+    /**
+     * Saves the running guest to {@code stateFile} and lets it run on (see {@link Migration#save}); the
+     * caller picks an idle moment.
+     */
+    public void saveState(Path stateFile) throws IOException {
+        new Migration(qmp, timeouts).save(stateFile);
+    }
+
+    /** A PING answered within {@code timeout}: the agent's own call timeout is far longer than a boot. */
+    private void pingWithin(Duration timeout) throws Exception {
+        CompletableFuture<Integer> ping = CompletableFuture.supplyAsync(agent::ping);
+        try {
+            checkVersion(ping.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new GuestAgentTimeoutException(
+                    "guest agent did not answer PING within " + timeout.toMillis() + " ms after the snapshot loaded");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
+    }
+
+    /**
+     * What the guest needs before a test: after a restore the wall clock from the host (CRIU and
+     * console logs then make sense), and the host share (/init made the mount point). The two run as
+     * concurrent EXECs: each is one fork+exec in the guest, and under TCG each costs tens of ms.
+     */
+    private void prepareGuest(boolean restored) throws Exception {
+        List<CompletableFuture<?>> steps = new ArrayList<>();
+        if (restored) {
+            steps.add(guestStep("date", "-u", "-s", "@" + Instant.now().getEpochSecond()));
+        }
+        if (config.shareDir() != null) {
+            steps.add(guestStep("mount", "-t", "9p", "-o", SHARE_MOUNT_OPTIONS, VmConfig.SHARE_TAG, GUEST_SHARE));
+        }
+        for (CompletableFuture<?> step : steps) {
+            try {
+                step.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception c ? c : e;
+            }
+        }
+    }
+
+    private CompletableFuture<?> guestStep(String... argv) {
+        GuestCommand command = GuestCommand.builder().args(argv).timeout(timeouts.boot()).build();
+        return CompletableFuture.supplyAsync(() -> agent.exec(command).orThrow());
+    }
+
     /** A closed socket usually means QEMU is exiting: give it a moment so the status is the reason shown. */
-    private static String whyNoStart(Process process, Exception e, Timeouts timeouts) {
+    private static String whyNoStart(Process process, VmConfig config, Exception e, Timeouts timeouts) {
         if (process == null) {
             return "QEMU did not run";
         }
@@ -110,16 +248,29 @@ public final class QemuVm implements Vm {
             Thread.currentThread().interrupt();
         }
         if (!process.isAlive()) {
-            return "QEMU exited with status " + process.exitValue();
+            return QemuExit.describe(Optional.of(process.exitValue()), ConsoleLog.tail(config.consoleLog(), CONSOLE_TAIL_LINES));
         }
-        return e instanceof io.zdtmudp.harness.agent.GuestAgentTimeoutException
+        return e instanceof GuestAgentTimeoutException
                 ? "no agent HELLO within " + timeouts.boot().toMillis() + " ms"
                 : "QEMU running, guest unreachable";
     }
 
-    /** Time from QEMU start to the agent's HELLO. */
+    /** Time from the start call until the guest was ready (agent answering, share mounted). */
     public Duration bootTime() {
         return bootTime;
+    }
+
+    /**
+     * QEMU's device tree ({@code info qtree}): devices, buses and properties, without host paths. A
+     * guest resumed from a snapshot must show the same tree as the one that saved it.
+     */
+    public String deviceTree() throws IOException {
+        return qmp.humanMonitor("info qtree", timeouts.call()).replace("\r", "");
+    }
+
+    /** The snapshot this guest resumed from; empty after a cold boot. */
+    public Optional<VmSnapshot> startedFrom() {
+        return Optional.ofNullable(startedFrom);
     }
 
     public VmConfig config() {
@@ -237,8 +388,9 @@ public final class QemuVm implements Vm {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        String status = p.isAlive() ? "QEMU still running" : "QEMU exited with status " + p.exitValue();
-        return status + "; console tail:\n" + ConsoleLog.tail(config.consoleLog(), CONSOLE_TAIL_LINES);
+        String tail = ConsoleLog.tail(config.consoleLog(), CONSOLE_TAIL_LINES);
+        Optional<Integer> exit = p.isAlive() ? Optional.empty() : Optional.of(p.exitValue());
+        return QemuExit.describe(exit, tail) + "; console tail:\n" + tail;
     }
 
     private static String qemuOutput(Path run) {

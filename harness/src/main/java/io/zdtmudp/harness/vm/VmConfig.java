@@ -94,7 +94,9 @@ public final class VmConfig {
                 "-M", "q35", "-accel", accel.qemuName(), "-cpu", accel == Accelerator.KVM ? "host" : "max",
                 "-m", memoryMiB + "M", "-smp", Integer.toString(cpus),
                 "-nodefaults", "-no-reboot", "-display", "none",
-                "-serial", "file:" + consoleLog(),
+                // append=on: a guest restored from a snapshot keeps the boot log copied in before it
+                "-chardev", "file,id=console,path=" + consoleLog() + ",append=on",
+                "-serial", "chardev:console",
                 "-pidfile", runDir.resolve(PID_FILE).toString(),
                 "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
                 "-append", cmdline(),

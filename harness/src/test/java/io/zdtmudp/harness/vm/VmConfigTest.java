@@ -18,7 +18,7 @@ class VmConfigTest {
         String line = String.join(" ", a);
         assertThat(a.get(0)).isEqualTo("qemu-system-x86_64");
         assertThat(line).contains("-M q35 -accel tcg -cpu max -m 1024M -smp 2 -nodefaults -no-reboot -display none")
-                .contains("-serial file:/tmp/zr/console.log -pidfile /tmp/zr/qemu.pid")
+                .contains("-chardev file,id=console,path=/tmp/zr/console.log,append=on -serial chardev:console -pidfile /tmp/zr/qemu.pid")
                 .contains("-kernel /img/bzImage -initrd /img/initramfs.cpio.gz")
                 .contains("-device virtio-serial-pci")
                 .contains("-chardev socket,id=agent,path=/tmp/zr/agent.sock,server=off")

@@ -1,0 +1,72 @@
+package io.zdtmudp.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zdtmudp.harness.criu.CriuBinary;
+import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.udp.IpFamily;
+import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.udp.QueueComparison;
+import io.zdtmudp.harness.udp.UdpOutcome;
+import io.zdtmudp.harness.udp.UdpRun;
+import io.zdtmudp.harness.udp.UdpScenario;
+import io.zdtmudp.harness.vm.Accelerator;
+import io.zdtmudp.harness.vm.GuestImage;
+import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.Timeouts;
+import io.zdtmudp.harness.vm.VmConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** VMs for the harness ITs: the built guest under TCG, a share dir under target/, a short run dir. */
+final class TestVms {
+    private static final AtomicInteger N = new AtomicInteger();
+
+    private TestVms() {}
+
+    static Timeouts timeouts() {
+        return Timeouts.forAccelerator(Accelerator.TCG, System.getProperty(Timeouts.PROPERTY));
+    }
+
+    static VmConfig.Builder config(String name) {
+        GuestImage image = GuestImage.locate(System.getProperty(GuestImage.PROPERTY), Path.of(System.getProperty("user.dir")));
+        int n = N.incrementAndGet();
+        Path share = Path.of(System.getProperty("user.dir"), "target", "zdtm-share", name + n);
+        try {
+            Files.createDirectories(share);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Sockets live under /tmp: unix socket paths must stay short.
+        return VmConfig.builder(image).accel(Accelerator.TCG).shareDir(share)
+                .runDir(Path.of("/tmp", "zdtm-" + ProcessHandle.current().pid() + "-" + name + n));
+    }
+
+    /** The process is gone from /proc (not even a zombie). */
+    static boolean gone(long pid) {
+        return !Files.exists(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /** A receive queue of three datagrams survives a dump and restore in {@code vm}, byte for byte. */
+    static void queueSurvivesCheckpointRestore(QemuVm vm, int guestId) {
+        try (Guest guest = Guest.open(vm, guestId, CriuBinary.PATCHED)) {
+            var s = new UdpScenario();
+            var rx = s.socket("rx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7000)).pktinfo();
+            var tx = s.socket("tx", IpFamily.INET).bind(IpFamily.INET.loopback().withPort(7001));
+            s.send(tx, rx, Payload.text("one"));
+            s.send(tx, rx, Payload.text("two"));
+            s.send(tx, rx, Payload.text("three"));
+            try (var run = UdpRun.start(guest, s)) {
+                run.checkpoint();
+                QueueComparison.assertSame("image", s.queueOf(rx), run.savedQueue(rx));
+                run.restore();
+                UdpOutcome out = run.finish();
+                QueueComparison.assertSame("after restore", s.queueOf(rx), out.received(rx));
+                assertThat(out.received(rx)).hasSize(3);
+            }
+        }
+    }
+}
