@@ -36,7 +36,7 @@ final class BenchReport {
         writeText(csvDir.resolve("cr-summary.csv"), summaryCsv(loads, paths));
         writeText(csvDir.resolve("BENCHMARKS.md"), md);
         docsFile(cwd).ifPresent(f -> {
-            writeText(f, md);
+            writeText(f, withHandWritten(md, readIfExists(f)));
             System.out.println("bench: wrote " + f + " and " + csvDir + "/*.csv");
         });
     }
@@ -309,6 +309,24 @@ final class BenchReport {
     }
 
     /** docs/BENCHMARKS.md at the repository root (the first directory above holding vm-images/), if found. */
+    /** Below this line docs/BENCHMARKS.md is written by hand (analyses, micro-benchmarks); a run keeps it. */
+    static final String HAND_WRITTEN_MARKER = "<!-- Written by hand below this line: BenchReport keeps it. -->";
+
+    static String withHandWritten(String generated, Optional<String> previous) {
+        return previous.map(p -> p.indexOf(HAND_WRITTEN_MARKER))
+                .filter(i -> i >= 0)
+                .map(i -> generated + "\n" + previous.get().substring(i))
+                .orElse(generated);
+    }
+
+    private static Optional<String> readIfExists(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
     static Optional<Path> docsFile(Path start) {
         String forced = System.getProperty(DOCS_PROPERTY);
         if (forced != null && !forced.isBlank()) {

@@ -33,11 +33,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class QueueCrBench {
     static final int REPS = Math.max(3, Integer.getInteger("zdtm.bench.reps", 3));
     static final List<QueueInjection> PATHS = List.of(QueueInjection.RAW, QueueInjection.KERNEL);
-    static final List<QueueLoad> LOADS = List.of(QueueLoad.EMPTY,
+    static final List<QueueLoad> ALL_LOADS = List.of(QueueLoad.EMPTY,
             new QueueLoad(1, 64), new QueueLoad(100, 64), new QueueLoad(10_000, 64),
             new QueueLoad(1, 1024), new QueueLoad(100, 1024), new QueueLoad(10_000, 1024),
             // 64 KiB is past the IPv4 limit; the largest IPv4 UDP payload stands in for it.
             new QueueLoad(100, 65_507));
+    /** {@code -Dzdtm.bench.loads=10000x64,100x65507} measures only those (the empty row always). */
+    static final List<QueueLoad> LOADS = QueueLoad.select(ALL_LOADS, System.getProperty("zdtm.bench.loads"));
     private static final int RX_PORT = 7000;
     private static final int TX_PORT = 7001;
 
