@@ -10,6 +10,9 @@ import io.zdtmudp.harness.vm.VmConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Boot to agent-ready under TCG: QEMU start until the guest agent's HELLO, a fresh VM each time.
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * no idle guest competes for the CPUs while it measures.
  */
 @Order(1)
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("a benchmark: other guests booting or working would be in its numbers")
 class BootBench {
     /** At least 5 boots: one TCG boot varies by hundreds of milliseconds on a shared machine. */
     static final int BOOTS = Math.max(5, Integer.getInteger("zdtm.bench.boots", 5));

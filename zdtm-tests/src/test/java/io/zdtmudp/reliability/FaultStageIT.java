@@ -17,6 +17,9 @@ import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.udp.UdpSocket;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A checkpoint or restore that fails at any stage leaves nothing half done: a
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * Each stage is forced with a CRIU action script (exit 1, or SIGKILL of criu).
  */
 @ZdtmVm
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("kills CRIU mid-dump/restore and bounds what it leaves with fixed waits; a busy guest would blur both")
 class FaultStageIT {
     private UdpScenario scenario;
     private UdpSocket rx;

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     private static final String RUN_VM_KEY = "vm.run";
     private static final String CLASS_VM_KEY = "vm.class";
     private static final String GUEST_KEY = "guest";
+    /** Longer than any one test: a test waits at most this for a guest to itself (or for one to join). */
+    private static final Duration LEASE_PATIENCE = Duration.ofMinutes(30);
 
     /**
      * Not AutoCloseable on purpose: the extension closes the guest itself, after collecting artifacts,
@@ -58,7 +61,7 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         VmPool pool = pool(context);
         VmPool.Lease lease = null;
         try {
-            lease = pool.lease();
+            lease = pool.lease(aloneInGuest(context), LEASE_PATIENCE);
             Guest guest = Guest.open(lease.vm(), SharedVm.nextTestId(), criuBinary(context));
             context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, lease.vm(), lease));
         } catch (RuntimeException e) {
@@ -133,6 +136,12 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
             return declared;
         }
         return VmScope.parse(context.getConfigurationParameter(VmScope.PROPERTY).orElse(null));
+    }
+
+    private static boolean aloneInGuest(ExtensionContext context) {
+        return AnnotationSupport.isAnnotated(context.getTestMethod(), AloneInGuest.class)
+                || context.getTestClass().map(c -> AnnotationSupport.findAnnotation(c, AloneInGuest.class,
+                        context.getEnclosingTestClasses()).isPresent()).orElse(false);
     }
 
     private static VmPool pool(ExtensionContext context) {
