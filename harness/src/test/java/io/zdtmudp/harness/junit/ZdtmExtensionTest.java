@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,20 +231,8 @@ class ZdtmExtensionTest {
     @InnerTest
     @ZdtmVm
     static class ThreeAtOnce {
-        @Test
-        void a(Guest guest) throws Exception {
-            IDS.add(guest.id());
-            meet();
-        }
-
-        @Test
-        void b(Guest guest) throws Exception {
-            IDS.add(guest.id());
-            meet();
-        }
-
-        @Test
-        void c(Guest guest) throws Exception {
+        @RepeatedTest(3)
+        void meets(Guest guest) throws Exception {
             IDS.add(guest.id());
             meet();
         }
