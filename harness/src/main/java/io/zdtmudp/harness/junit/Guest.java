@@ -60,7 +60,17 @@ public final class Guest implements AutoCloseable {
     /** Creates the netns, the work dir and the share dir, and notes dmesg and taint to compare later. */
     public static Guest open(Vm vm, int id, CriuBinary defaultCriu) {
         Guest g = new Guest(vm, id, defaultCriu);
-        g.setUp();
+        try {
+            g.setUp();
+        } catch (RuntimeException e) {
+            // Undo what got done, and mark the end in the kernel log: other tests must not count this one as running.
+            try {
+                g.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         return g;
     }
 
