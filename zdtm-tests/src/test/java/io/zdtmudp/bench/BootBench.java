@@ -17,6 +17,9 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Start to agent-ready under TCG (host share mounted, as a test gets it), a fresh VM each time: a
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * this runs before any shared VM exists and no idle guest competes for the CPUs while it measures.
  */
 @Order(1)
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("a benchmark: other guests booting or working would be in its numbers")
 class BootBench {
     /** At least 5 of each: one TCG boot varies by hundreds of milliseconds on a shared machine. */
     static final int BOOTS = Math.max(5, Integer.getInteger("zdtm.bench.boots", 5));

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Queue C/R cost against queue size, for both restore paths, next to what the same process costs
@@ -30,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ZdtmVm
 @Order(2)
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("a benchmark: other tests in the guest would be in its numbers")
 class QueueCrBench {
     static final int REPS = Math.max(3, Integer.getInteger("zdtm.bench.reps", 3));
     static final List<QueueInjection> PATHS = List.of(QueueInjection.RAW, QueueInjection.KERNEL);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The kernel series' own kselftest (tools/testing/selftests/net/udp_repair.c),
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * "ok", none is "not ok", and the plan was run to its end.
  */
 @ZdtmVm
+@Isolated("the kselftest drives UDP_REPAIR in the kernel directly; alone, a splat or a timeout is its own")
 class KernelSelftestIT {
     private static final String SELFTEST = "/opt/zdtm/selftests/udp_repair";
 

@@ -12,6 +12,9 @@ import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A checkpoint or restore that fails at any stage leaves nothing half done: a
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * Each stage is forced with a CRIU action script (exit 1, or SIGKILL of criu).
  */
 @ZdtmVm
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("kills CRIU mid-dump/restore and bounds what it leaves with fixed waits; a busy guest would blur both")
 class FaultStageIT {
     /** A receiver holding 30 datagrams of mixed sizes, one of them empty, from one sender. */
     private final QueuedReceiver receiver = new QueuedReceiver(7400, 29, 700, 41);

@@ -2,6 +2,7 @@ package io.zdtmudp.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.junit.AloneInGuest;
 import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.IpFamily;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * counted by the peer.
  */
 @ZdtmVm
+@AloneInGuest("100 datagrams over loopback and the raw re-injection path: ordered only in a quiet guest")
 class NoLeakIT {
     private static final String IP = Guest.IP;
     private static final String DEV = "lk0";

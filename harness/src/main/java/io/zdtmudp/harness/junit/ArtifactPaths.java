@@ -1,13 +1,23 @@
 package io.zdtmudp.harness.junit;
 
 import java.nio.file.Path;
+import java.util.List;
 
-/** Where a test's failure artifacts go: target/zdtm-artifacts/<class>/<method>/. */
+/** Where a test's failure artifacts go: target/zdtm-artifacts/<class>/[<container>/]<method>/. */
 final class ArtifactPaths {
     private ArtifactPaths() {}
 
     static Path forTest(Path root, String className, String displayOrMethod) {
-        return root.resolve(safe(className)).resolve(safe(displayOrMethod));
+        return forTest(root, className, List.of(), displayOrMethod);
+    }
+
+    /** With the named containers between class and test, e.g. a parameterized class's invocation. */
+    static Path forTest(Path root, String className, List<String> containers, String displayOrMethod) {
+        Path dir = root.resolve(safe(className));
+        for (String c : containers) {
+            dir = dir.resolve(safe(c));
+        }
+        return dir.resolve(safe(displayOrMethod));
     }
 
     /** A file name safe on any filesystem, readable, at most 120 characters. */

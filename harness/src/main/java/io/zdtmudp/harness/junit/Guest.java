@@ -31,6 +31,8 @@ public final class Guest implements AutoCloseable {
      * iproute2's ip, by path: busybox sh prefers its own applets, and busybox ip has no netns support.
      */
     public static final String IP = "/usr/sbin/ip";
+    /** /dev/kmsg rate-limits writers by default; a burst of tests starting together must not lose a marker. */
+    private static final String KMSG_UNLIMITED = "echo on > /proc/sys/kernel/printk_devkmsg 2>/dev/null";
 
     private final Vm vm;
     private final int id;
@@ -58,14 +60,24 @@ public final class Guest implements AutoCloseable {
     /** Creates the netns, the work dir and the share dir, and notes dmesg and taint to compare later. */
     public static Guest open(Vm vm, int id, CriuBinary defaultCriu) {
         Guest g = new Guest(vm, id, defaultCriu);
-        g.setUp();
+        try {
+            g.setUp();
+        } catch (RuntimeException e) {
+            // Undo what got done, and mark the end in the kernel log: other tests must not count this one as running.
+            try {
+                g.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         return g;
     }
 
     private void setUp() {
         String ns = netnsName();
-        agent().exec(GuestCommand.of("sh", "-c",
-                IP + " netns del " + ns + " 2>/dev/null; " + IP + " netns add " + ns + " && " + IP + " -n " + ns + " link set lo up"
+        agent().exec(GuestCommand.of("sh", "-c", KMSG_UNLIMITED + "; " + kmsg(KernelLogWindow.beginMarker(id)) + "; "
+                + IP + " netns del " + ns + " 2>/dev/null; " + IP + " netns add " + ns + " && " + IP + " -n " + ns + " link set lo up"
                         + " && rm -rf " + workDir() + " && mkdir -p " + workDir())).orThrow();
         if (hostDir != null) {
             try {
@@ -200,16 +212,24 @@ public final class Guest implements AutoCloseable {
         return agent().exec(GuestCommand.of("dmesg")).orThrow().stdout();
     }
 
-    /** What dmesg gained since {@link #open} (for the failure artifacts). */
+    /**
+     * What dmesg gained since {@link #open} (for the failure artifacts), with the markers of other tests
+     * that ran in the same guest meanwhile.
+     */
     public String dmesgSinceOpen() {
-        return KernelHealth.slice(dmesgBefore, dmesg());
+        String now = dmesg();
+        return KernelLogWindow.of(now, id).map(KernelLogWindow::text).orElseGet(() -> KernelHealth.slice(dmesgBefore, now));
     }
 
-    /** Oops, BUG, WARNING lines and new taint since {@link #open}; empty when the kernel stayed healthy. */
+    /**
+     * Oops, BUG, WARNING lines and new taint since {@link #open}; empty when the kernel stayed healthy.
+     * When other tests shared the guest meanwhile, each problem names them: the kernel cannot say whose it is.
+     */
     public List<String> kernelProblems() {
-        String slice = dmesgSinceOpen();
+        String now = dmesg();
         long taint = KernelHealth.parseTaint(agent().readText("/proc/sys/kernel/tainted"));
-        return KernelHealth.problems(slice, taintBefore, taint);
+        return KernelLogWindow.of(now, id).map(w -> KernelHealth.problems(w, taintBefore, taint))
+                .orElseGet(() -> KernelHealth.problems(KernelHealth.slice(dmesgBefore, now), taintBefore, taint));
     }
 
     /** Kills what still runs in the netns, then removes it and the work dir. */
@@ -223,8 +243,13 @@ public final class Guest implements AutoCloseable {
         script.add("for p in $(" + IP + " netns pids " + ns + " 2>/dev/null); do kill -9 $p 2>/dev/null; done");
         script.add(IP + " netns del " + ns + " 2>/dev/null");
         script.add("rm -rf " + workDir());
+        script.add(kmsg(KernelLogWindow.endMarker(id)));
         agent().exec(GuestCommand.builder().args("sh", "-c", String.join("; ", script) + "; true")
                 .timeout(timeouts().call()).build());
+    }
+
+    private static String kmsg(String line) {
+        return "echo '" + line + "' > /dev/kmsg 2>/dev/null";
     }
 
     private GuestCommand inTestNetns(GuestCommand command) {

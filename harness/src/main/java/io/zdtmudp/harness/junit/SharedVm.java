@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The VM a scope shares, kept in a JUnit store (which closes it at the end of the scope). A guest that
- * died (e.g. a test killed the agent) is replaced on next use, so one test cannot take down the rest.
+ * One guest of a {@link VmPool}, booted on first use. A guest that died (e.g. a test killed the agent)
+ * is replaced on next use, so one test cannot take down the rest. Tests that ran in it when it died
+ * fail with the reason; the ones after get the new guest.
  */
 final class SharedVm implements AutoCloseable {
     private static final AtomicInteger TEST_IDS = new AtomicInteger();

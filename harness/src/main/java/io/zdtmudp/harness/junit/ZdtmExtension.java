@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,28 +40,33 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     private static final String RUN_VM_KEY = "vm.run";
     private static final String CLASS_VM_KEY = "vm.class";
     private static final String GUEST_KEY = "guest";
+    /** Longer than any one test: a test waits at most this for a guest to itself (or for one to join). */
+    private static final Duration LEASE_PATIENCE = Duration.ofMinutes(30);
 
-    /** Not AutoCloseable on purpose: the extension closes the guest itself, after collecting artifacts. */
-    private record GuestSlot(Guest guest, RuntimeException setupFailure, Vm vm) {}
+    /**
+     * Not AutoCloseable on purpose: the extension closes the guest itself, after collecting artifacts,
+     * and only then gives the VM back to the pool.
+     */
+    private record GuestSlot(Guest guest, RuntimeException setupFailure, Vm vm, VmPool.Lease lease) {}
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (scope(context) == VmScope.PER_CLASS) {
-            context.getStore(NS).computeIfAbsent(CLASS_VM_KEY, k -> newSharedVm(context), SharedVm.class);
+            context.getStore(NS).computeIfAbsent(CLASS_VM_KEY, k -> newPool(context, 1), VmPool.class);
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        SharedVm shared = sharedVm(context);
-        Vm vm = null;
+        VmPool pool = pool(context);
+        VmPool.Lease lease = null;
         try {
-            vm = shared.get();
-            Guest guest = Guest.open(vm, SharedVm.nextTestId(), criuBinary(context));
-            context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, vm));
+            lease = pool.lease(aloneInGuest(context), LEASE_PATIENCE);
+            Guest guest = Guest.open(lease.vm(), SharedVm.nextTestId(), criuBinary(context));
+            context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, lease.vm(), lease));
         } catch (RuntimeException e) {
             // Remember the VM (if any) so afterEach can still attach its console log.
-            context.getStore(NS).put(GUEST_KEY, new GuestSlot(null, e, vm));
+            context.getStore(NS).put(GUEST_KEY, new GuestSlot(null, e, lease == null ? null : lease.vm(), lease));
             throw e;
         }
     }
@@ -68,6 +74,16 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
     @Override
     public void afterEach(ExtensionContext context) {
         GuestSlot slot = context.getStore(NS).get(GUEST_KEY, GuestSlot.class);
+        try {
+            checkAndClose(context, slot);
+        } finally {
+            if (slot != null && slot.lease() != null) {
+                slot.lease().close();
+            }
+        }
+    }
+
+    private void checkAndClose(ExtensionContext context, GuestSlot slot) {
         Guest guest = slot == null ? null : slot.guest();
         List<String> problems = new ArrayList<>();
         String healthError = null;
@@ -122,16 +138,24 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         return VmScope.parse(context.getConfigurationParameter(VmScope.PROPERTY).orElse(null));
     }
 
-    private static SharedVm sharedVm(ExtensionContext context) {
-        SharedVm perClass = context.getStore(NS).get(CLASS_VM_KEY, SharedVm.class);
+    private static boolean aloneInGuest(ExtensionContext context) {
+        return AnnotationSupport.isAnnotated(context.getTestMethod(), AloneInGuest.class)
+                || context.getTestClass().map(c -> AnnotationSupport.findAnnotation(c, AloneInGuest.class,
+                        context.getEnclosingTestClasses()).isPresent()).orElse(false);
+    }
+
+    private static VmPool pool(ExtensionContext context) {
+        VmPool perClass = context.getStore(NS).get(CLASS_VM_KEY, VmPool.class);
         if (perClass != null && scope(context) == VmScope.PER_CLASS) {
             return perClass;
         }
-        return context.getRoot().getStore(NS).computeIfAbsent(RUN_VM_KEY, k -> newSharedVm(context), SharedVm.class);
+        return context.getRoot().getStore(NS).computeIfAbsent(RUN_VM_KEY,
+                k -> newPool(context, VmPool.count(context::getConfigurationParameter, Runtime.getRuntime().availableProcessors())),
+                VmPool.class);
     }
 
-    private static SharedVm newSharedVm(ExtensionContext context) {
-        return new SharedVm(vmFactory(context), context::getConfigurationParameter);
+    private static VmPool newPool(ExtensionContext context, int count) {
+        return new VmPool(vmFactory(context), context::getConfigurationParameter, count);
     }
 
     private static VmFactory vmFactory(ExtensionContext context) {
@@ -163,9 +187,29 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         return display.startsWith(method + "(") ? method : method + "-" + display;
     }
 
+    /**
+     * Containers between the class and the test that have names of their own, e.g. "restore through RAW"
+     * of a parameterized class: without them two invocations of one method would share (and, run
+     * concurrently, mix) one artifacts dir.
+     */
+    private static List<String> containerNames(ExtensionContext context) {
+        List<String> names = new ArrayList<>();
+        for (Optional<ExtensionContext> c = context.getParent(); c.isPresent() && c.get() != context.getRoot();
+                c = c.get().getParent()) {
+            ExtensionContext x = c.get();
+            // A class node's own name is already in the path; a container below it of the same class is an invocation.
+            if (x.getTestMethod().isEmpty() && x.getTestClass().isPresent()
+                    && x.getParent().flatMap(ExtensionContext::getTestClass).equals(x.getTestClass())) {
+                names.add(0, x.getDisplayName());
+            }
+        }
+        return names;
+    }
+
     private void writeArtifacts(ExtensionContext context, GuestSlot slot, Throwable failure, List<String> problems,
             String healthError) {
-        Path dir = ArtifactPaths.forTest(artifactsRoot(context), context.getRequiredTestClass().getName(), testName(context));
+        Path dir = ArtifactPaths.forTest(artifactsRoot(context), context.getRequiredTestClass().getName(),
+                containerNames(context), testName(context));
         Guest guest = slot == null ? null : slot.guest();
         Vm vm = guest != null ? guest.vm() : slot == null ? null : slot.vm();
         FailureArtifacts a = new FailureArtifacts(dir, guest, failure);

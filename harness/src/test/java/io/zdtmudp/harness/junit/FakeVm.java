@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A VM without QEMU: an in-JVM agent that answers every EXEC with success and records what ran. */
 public final class FakeVm implements Vm {
@@ -25,6 +27,7 @@ public final class FakeVm implements Vm {
     static final List<String> COMMANDS = new CopyOnWriteArrayList<>();
     static volatile String dmesg = "[0.0] booted\n";
     static volatile String failCreation;
+    private static final Pattern KMSG_WRITE = Pattern.compile("echo '([^']*)' > /dev/kmsg");
 
     private final FakeAgentServer server;
     private final GuestAgent agent;
@@ -60,6 +63,7 @@ public final class FakeVm implements Vm {
                 List<String> argv = request.all(Protocol.ARGV).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
                 String ns = request.string(Protocol.NETNS).map(n -> " [" + n + "]").orElse("");
                 COMMANDS.add(String.join(" ", argv) + ns);
+                argv.forEach(FakeVm::logKmsgWrites);
                 String out = argv.get(0).equals("dmesg") ? dmesg : "";
                 return AgentFrame.builder(0, Protocol.OK).u32(Protocol.EXIT, 0).string(Protocol.STDOUT, out).string(Protocol.STDERR, "").build();
             }
@@ -68,6 +72,19 @@ public final class FakeVm implements Vm {
             default:
                 return AgentFrame.builder(0, Protocol.OK).build();
         }
+    }
+
+    /** Like the kernel: what a command echoes into /dev/kmsg shows up in dmesg. */
+    private static void logKmsgWrites(String arg) {
+        Matcher m = KMSG_WRITE.matcher(arg);
+        while (m.find()) {
+            log(m.group(1));
+        }
+    }
+
+    /** Appends a kernel log line (tests may call it as "the kernel"). */
+    static synchronized void log(String line) {
+        dmesg = dmesg + "[9.9] " + line + "\n";
     }
 
     /** Simulates the guest dying (agent channel closes). */

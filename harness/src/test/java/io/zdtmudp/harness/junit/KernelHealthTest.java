@@ -25,6 +25,49 @@ class KernelHealthTest {
     }
 
     @Test
+    void aSplatNamesTheTestsThatRanAlongsideWhenTheKernelLoggedIt() {
+        String log = String.join("\n",
+                "[1.0] booted",
+                "[1.1] zdtm: test z1 begin",
+                "[1.2] WARNING: before z2 began",
+                "[1.3] zdtm: test z2 begin",
+                "[1.4] zdtm: test z3 begin",
+                "[1.5] WARNING: while all three ran",
+                "[1.6] zdtm: test z1 end",
+                "[1.7] WARNING: after z1 ended",
+                "[1.8] zdtm: test z3 end",
+                "[1.9] WARNING: z2 alone") + "\n";
+        KernelLogWindow z1 = KernelLogWindow.of(log, 1).orElseThrow();
+        assertThat(KernelHealth.problems(z1, 0, 0)).containsExactly(
+                "[1.2] WARNING: before z2 began",
+                "[1.5] WARNING: while all three ran  [tests z2, z3 ran alongside: any of them may have caused it]");
+        assertThat(KernelHealth.problems(KernelLogWindow.of(log, 2).orElseThrow(), 0, 0)).containsExactly(
+                "[1.5] WARNING: while all three ran  [tests z1, z3 ran alongside: any of them may have caused it]",
+                "[1.7] WARNING: after z1 ended  [tests z3 ran alongside: any of them may have caused it]",
+                "[1.9] WARNING: z2 alone");
+        assertThat(KernelLogWindow.of(log, 3).orElseThrow().overlapping()).containsExactly(1, 2);
+        assertThat(z1.overlapping()).containsExactly(2, 3);
+        assertThat(z1.text()).contains("zdtm: test z2 begin").doesNotContain("z1 begin").doesNotContain("after z1 ended");
+        assertThat(KernelHealth.problems(z1, 0, 512)).last().asString()
+                .startsWith("kernel taint flags appeared: 0x200 (now 512)").contains("z2, z3 ran alongside");
+    }
+
+    @Test
+    void aLogWithoutTheTestsBeginMarkerHasNoWindow() {
+        assertThat(KernelLogWindow.of("[1.0] zdtm: test z12 begin\n[1.1] WARNING: x\n", 1)).isEmpty();
+    }
+
+    @Test
+    void poolSizeComesFromThePropertyElseOneGuestPerTwoCores() {
+        assertThat(VmPool.count(k -> java.util.Optional.empty(), 2)).isEqualTo(1);
+        assertThat(VmPool.count(k -> java.util.Optional.empty(), 1)).isEqualTo(1);
+        assertThat(VmPool.count(k -> java.util.Optional.empty(), 16)).isEqualTo(8);
+        assertThat(VmPool.count(k -> java.util.Optional.of(" 3"), 2)).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VmPool.count(k -> java.util.Optional.of("many"), 2))
+                .hasMessageContaining("zdtm.vm.count");
+    }
+
+    @Test
     void taintParsing() {
         assertThat(KernelHealth.parseTaint("4096\n")).isEqualTo(4096);
         assertThat(KernelHealth.parseTaint("?")).isZero();

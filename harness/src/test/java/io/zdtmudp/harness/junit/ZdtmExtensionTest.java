@@ -10,8 +10,16 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,7 +123,7 @@ class ZdtmExtensionTest {
     static class WarnsInTheKernel {
         @Test
         void passesButTheKernelWarns(Guest guest) {
-            FakeVm.dmesg = FakeVm.dmesg + "[9.9] WARNING: CPU: 1 PID: 7 at net/ipv4/udp.c:42 udp_repair+0x1\n";
+            FakeVm.log("WARNING: CPU: 1 PID: 7 at net/ipv4/udp.c:42 udp_repair+0x1");
         }
     }
 
@@ -203,5 +211,109 @@ class ZdtmExtensionTest {
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(Failing.class)).execute().testEvents()
                 .assertStatistics(s -> s.started(0));
         assertThat(Files.list(artifacts)).isEmpty();
+    }
+
+    private static final Map<String, String> CONCURRENT = Map.of(
+            "junit.jupiter.execution.parallel.enabled", "true",
+            "junit.jupiter.execution.parallel.mode.default", "concurrent",
+            "junit.jupiter.execution.parallel.config.executor-service", "worker_thread_pool",
+            "junit.jupiter.execution.parallel.config.strategy", "fixed",
+            "junit.jupiter.execution.parallel.config.fixed.parallelism", "3");
+
+    /** Met only when three tests are inside their bodies at once: proves they overlap. */
+    static volatile CyclicBarrier together;
+    static final Set<Integer> IDS = ConcurrentHashMap.newKeySet();
+
+    static void meet() throws Exception {
+        together.await(10, TimeUnit.SECONDS);
+    }
+
+    @InnerTest
+    @ZdtmVm
+    static class ThreeAtOnce {
+        @RepeatedTest(3)
+        void meets(Guest guest) throws Exception {
+            IDS.add(guest.id());
+            meet();
+        }
+    }
+
+    @Test
+    void concurrentTestsShareOneGuestEachInItsOwnNetns() {
+        together = new CyclicBarrier(3);
+        IDS.clear();
+        kit(selectClass(ThreeAtOnce.class)).configurationParameters(CONCURRENT).execute().testEvents()
+                .assertStatistics(s -> s.succeeded(3));
+        assertThat(IDS).hasSize(3);
+        assertThat(FakeVm.CREATED).as("zdtm.vm.count defaults to one guest on this machine's cores").hasValue(
+                Math.min(3, Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+        assertThat(FakeVm.COMMANDS).filteredOn(c -> c.contains("netns add")).hasSize(3);
+        assertThat(FakeVm.CLOSED).hasValue(FakeVm.CREATED.get());
+    }
+
+    @Test
+    void withSeveralGuestsConcurrentTestsSpreadOverThem() {
+        together = new CyclicBarrier(3);
+        IDS.clear();
+        kit(selectClass(ThreeAtOnce.class)).configurationParameters(CONCURRENT)
+                .configurationParameter(VmPool.COUNT_PROPERTY, "2").execute().testEvents()
+                .assertStatistics(s -> s.succeeded(3));
+        assertThat(FakeVm.CREATED).as("two guests for three overlapping tests").hasValue(2);
+        assertThat(FakeVm.CLOSED).hasValue(2);
+    }
+
+    @InnerTest
+    @ZdtmVm
+    static class OneWarnsWhileAnotherRuns {
+        @Test
+        void warns(Guest guest) throws Exception {
+            IDS.add(guest.id());
+            meet();
+            FakeVm.log("WARNING: CPU: 0 PID: 9 at net/ipv4/udp.c:77 udp_repair+0x2");
+            meet();
+        }
+
+        @Test
+        void runsAlongside(Guest guest) throws Exception {
+            IDS.add(guest.id());
+            meet();
+            meet();
+        }
+    }
+
+    @Test
+    void aSplatWhileTwoTestsOverlapFailsBothAndEachNamesTheOther() {
+        together = new CyclicBarrier(2);
+        IDS.clear();
+        Events tests = kit(selectClass(OneWarnsWhileAnotherRuns.class)).configurationParameters(CONCURRENT).execute().testEvents();
+        tests.assertStatistics(s -> s.failed(2));
+        for (String name : new String[] {"warns", "runsAlongside"}) {
+            tests.assertThatEvents().haveExactly(1, event(test(name), finishedWithFailure(message(m -> m.contains("udp.c:77")
+                    && m.matches("(?s).*tests z\\d+ ran alongside: any of them may have caused it.*")))));
+        }
+    }
+
+    @InnerTest
+    @ZdtmVm
+    @ParameterizedClass(name = "path {0}")
+    @ValueSource(strings = {"RAW", "KERNEL"})
+    static class FailsInBothInvocations {
+        @Parameter
+        String path;
+
+        @Test
+        void fails(Guest guest) {
+            throw new AssertionError("differs through " + path);
+        }
+    }
+
+    @Test
+    void eachInvocationOfAParameterizedClassKeepsItsOwnArtifacts() {
+        kit(selectClass(FailsInBothInvocations.class)).configurationParameters(CONCURRENT).execute().testEvents()
+                .assertStatistics(s -> s.failed(2));
+        // JUnit quotes string arguments in display names: path "RAW" -> path_RAW_
+        Path base = artifacts.resolve(FailsInBothInvocations.class.getName());
+        assertThat(base.resolve("path_RAW_").resolve("fails").resolve("failure.txt")).content().contains("through RAW");
+        assertThat(base.resolve("path_KERNEL_").resolve("fails").resolve("failure.txt")).content().contains("through KERNEL");
     }
 }

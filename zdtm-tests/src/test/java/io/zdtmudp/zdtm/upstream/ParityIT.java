@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Parity with zdtm.py (-Pzdtm-parity): in the parity guest, every test of the list runs in each flavor first
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ZdtmVm
 @EnabledIfSystemProperty(named = "zdtm.parity", matches = "true", disabledReason = "parity runs with -Pzdtm-parity")
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("compares wall times with zdtm.py, and flavor h uses the guest's own namespaces")
 class ParityIT {
     private static final ParityTable TABLE = new ParityTable();
     private static final Map<Vm, GuestFacts> FACTS = new WeakHashMap<>();

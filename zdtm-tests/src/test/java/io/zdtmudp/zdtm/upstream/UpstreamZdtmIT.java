@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * CRIU's own zdtm tests (test/zdtm/static of the CRIU tarball the engine is built from), run in the guest
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * verdict and time per flavor, and keeps the phase times in target/zdtm-upstream/.
  */
 @ZdtmVm
+@Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
+@Isolated("flavor h runs CRIU's zdtm tests in the guest's own namespaces, shared by every test")
 class UpstreamZdtmIT {
     private static final ResultTable RESULTS = new ResultTable();
     private static final Map<Vm, GuestFacts> FACTS = new WeakHashMap<>();
