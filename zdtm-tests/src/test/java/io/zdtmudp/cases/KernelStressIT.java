@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The kernel's UDP_REPAIR_QUEUE / UDP_REPAIR_CORK options survive a randomized
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * (default: the program picks one and prints it) repeat or lengthen a run.
  */
 @ZdtmVm
+@Isolated("hammers the guest kernel for a minute: other tests would share its CPU, its kernel log and its splats")
 class KernelStressIT {
     private static final String STRESS = "/opt/zdtm/bin/udp_repair_stress";
     private static final Pattern SUMMARY_FIELD = Pattern.compile("(\\w+)=(\\d+)");
