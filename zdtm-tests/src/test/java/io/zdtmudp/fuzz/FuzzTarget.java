@@ -1,10 +1,10 @@
 package io.zdtmudp.fuzz;
 
+import io.zdtmudp.build.RepoScript;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The libFuzzer binary over the engine's queue image parser, as {@code vm-images/fuzz/build} builds
@@ -12,39 +12,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class FuzzTarget {
     /** A cold build compiles the CRIU series first when the cache lacks it. */
-    private static final long BUILD_TIMEOUT_MINUTES = 20;
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
 
     private FuzzTarget() {
     }
 
     /** The repository directory holding {@code vm-images/fuzz}, searched upwards from {@code start}. */
     static Path fuzzDir(Path start) {
-        for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
-            Path dir = d.resolve("vm-images").resolve("fuzz");
-            if (Files.isRegularFile(dir.resolve("build"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no vm-images/fuzz/build above " + start);
+        return RepoScript.find(start, "vm-images/fuzz/build").path().getParent();
     }
 
     static Path build(Path fuzzDir) throws IOException, InterruptedException {
-        Path script = fuzzDir.resolve("build");
-        Process p = new ProcessBuilder("bash", script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(BUILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(script + " did not finish within " + BUILD_TIMEOUT_MINUTES + " min");
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(script + " failed (exit " + p.exitValue() + "); see its output above");
-        }
-        String lines = new String(out, StandardCharsets.UTF_8).strip();
-        Path binary = Path.of(lines.substring(lines.lastIndexOf('\n') + 1));
+        RepoScript script = RepoScript.find(fuzzDir, "build");
+        Path binary = script.runForPath(BUILD_TIMEOUT);
         if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException(script + " printed " + binary + ", which is not an executable");
+            throw new IllegalStateException(script.path() + " printed " + binary + ", which is not an executable");
         }
         return binary;
     }
