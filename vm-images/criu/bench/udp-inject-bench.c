@@ -13,6 +13,8 @@
  *            source, sendto, close (the approach of CRIU PR #1571)
  *   peek1    peek the queue with recvmsg(MSG_PEEK) and SO_PEEK_OFF, one datagram per call
  *   peekN    the same with recvmmsg(), 64 per call
+ *   readout  read the queue without consuming it with getsockopt(SOL_UDP, UDP_REPAIR_QUEUE): size it
+ *            with a 0-byte buffer, then read it (what the engine's dump does; "-1" without the option)
  *   drain    consume the queue with recvmmsg(), 64 per call
  * Prints one line per pass and repetition: "pass ms".
  */
@@ -28,6 +30,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#define UDP_REPAIR_QUEUE		106
+#define UDP_REPAIR_QUEUE_HDR		56	/* sizeof(struct udp_repair_queue) */
+#define UDP_REPAIR_QUEUE_ALIGN(len)	(((len) + 3U) & ~3U)
 
 #define BATCH 64
 #define SLOT  (64 * 1024 + 1)
@@ -90,6 +96,40 @@ static int peek_one_by_one(void)
 		}
 		n++;
 	}
+}
+
+/* Datagrams the one-pass read-out returns, -1 when the kernel lacks it */
+static int readout(void)
+{
+	static unsigned char *buf;
+	static socklen_t room;
+	socklen_t len = 0, off = 0;
+	int n = 0;
+
+	if (!getsockopt(rx, IPPROTO_UDP, UDP_REPAIR_QUEUE, NULL, &len))
+		return 0;
+	if (errno == ENOPROTOOPT)
+		return -1;
+	if (errno != ERANGE)
+		die("UDP_REPAIR_QUEUE size");
+	if (len > room) {
+		free(buf);
+		room = len;
+		buf = malloc(room);
+		if (!buf)
+			die("malloc");
+	}
+	len = room;
+	if (getsockopt(rx, IPPROTO_UDP, UDP_REPAIR_QUEUE, buf, &len))
+		die("UDP_REPAIR_QUEUE");
+	while (off < len) {
+		unsigned int dlen;
+
+		memcpy(&dlen, buf + off, sizeof(dlen));
+		off += UDP_REPAIR_QUEUE_ALIGN(UDP_REPAIR_QUEUE_HDR + dlen);
+		n++;
+	}
+	return n;
 }
 
 static void set_peek_off(int v)
@@ -222,7 +262,7 @@ static void expect_queued(const char *pass)
 
 int main(int argc, char **argv)
 {
-	int reps, rep, big = 64 << 20;
+	int reps, rep, n, big = 64 << 20;
 	double t;
 
 	if (argc < 3) {
@@ -260,6 +300,12 @@ int main(int argc, char **argv)
 		if (walk(MSG_PEEK) != count)
 			die("peekN count");
 		printf("peekN %.1f\n", now_ms() - t);
+
+		t = now_ms();
+		n = readout();
+		if (n >= 0 && n != count)
+			die("readout count");
+		printf("readout %.1f\n", n < 0 ? -1.0 : now_ms() - t);
 
 		set_peek_off(-1);
 		t = now_ms();
