@@ -12,12 +12,13 @@ import io.zdtmudp.harness.udp.Endpoint;
 import io.zdtmudp.harness.udp.IpFamily;
 import io.zdtmudp.harness.udp.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;
+import io.zdtmudp.harness.udp.QueueInjection;
+import io.zdtmudp.harness.udp.QueueReadout;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.udp.UdpSocket;
 import java.util.List;
-import io.zdtmudp.harness.udp.QueueInjection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -50,15 +51,26 @@ class UdpReceiveQueueIT {
     }
 
     private UdpRun start(Guest guest, UdpScenario s) {
-        return UdpRun.start(guest, s).injectWith(injection);
+        // RAW is the whole stock-kernel path: peek on dump as well as raw sockets on restore; KERNEL uses
+        // both halves of our kernel series (one-pass read-out, UDP_REPAIR_QUEUE).
+        return UdpRun.start(guest, s).injectWith(injection)
+                .readWith(injection == QueueInjection.RAW ? QueueReadout.PEEK : QueueReadout.AUTO);
     }
 
     private UdpOutcome cycle(Guest guest, UdpScenario s) {
         try (var run = start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
+            assertDumpedBy(run);
             assertRestoredThrough(run);
             return out;
         }
+    }
+
+    /** Every queue the engine dumped was read the way this flavor asks: peek for RAW, read-out for KERNEL. */
+    private void assertDumpedBy(UdpRun run) {
+        String path = injection == QueueInjection.RAW ? "(peek)" : "(read-out)";
+        List<String> dumped = run.lastDump().log().lines().filter(l -> l.contains("udp: Dumped ")).toList();
+        assertThat(dumped).as("the engine's udp: Dumped lines").isNotEmpty().allSatisfy(l -> assertThat(l).endsWith(path));
     }
 
     /** The engine logs which path put a non-empty queue back: prove it was the one asked for. */

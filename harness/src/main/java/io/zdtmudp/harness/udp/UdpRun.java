@@ -44,6 +44,7 @@ public final class UdpRun implements AutoCloseable {
     private CriuResult lastDump;
     private CriuResult lastRestore;
     private QueueInjection injection = QueueInjection.AUTO;
+    private QueueReadout readout = QueueReadout.AUTO;
     private UdpOutcome ready;
     private boolean running;
 
@@ -57,6 +58,12 @@ public final class UdpRun implements AutoCloseable {
     /** Forces how the engine re-injects receive queues on the following restores. */
     public UdpRun injectWith(QueueInjection how) {
         this.injection = java.util.Objects.requireNonNull(how);
+        return this;
+    }
+
+    /** Forces how the engine reads receive queues on the following checkpoints. */
+    public UdpRun readWith(QueueReadout how) {
+        this.readout = java.util.Objects.requireNonNull(how);
         return this;
     }
 
@@ -135,8 +142,11 @@ public final class UdpRun implements AutoCloseable {
     public CriuResult tryCheckpoint() {
         dumps++;
         String imagesDir = imagesDir();
-        CriuResult r = criu.dump(DumpOptions.builder().pid(pid).imagesDir(imagesDir)
-                .logFile(imagesDir + "/dump.log").build());
+        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(imagesDir).logFile(imagesDir + "/dump.log");
+        if (readout.envValue() != null) {
+            b.env(QueueReadout.ENV, readout.envValue());
+        }
+        CriuResult r = criu.dump(b.build());
         lastDump = r;
         if (r.succeeded()) {
             running = false;
