@@ -10,6 +10,7 @@ import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -20,13 +21,16 @@ import org.junit.jupiter.api.parallel.Isolated;
  * A checkpoint or restore that fails at any stage leaves nothing half done: a
  * failed dump leaves the task running with its whole queue, a failed restore
  * leaves no restored task behind, and the same images then restore in full.
- * Each stage is forced with a CRIU action script (exit 1, or SIGKILL of criu).
+ * Each stage is forced with a CRIU action script (exit 1, or SIGKILL of criu) or with CRIU's
+ * own fault injection (CRIU_FAULT).
  */
 @ZdtmVm
 @Execution(ExecutionMode.SAME_THREAD) // and one at a time among themselves
 @Isolated("kills CRIU mid-dump/restore and bounds what it leaves with fixed waits; a busy guest would blur both")
 class FaultStageIT {
     /** A receiver holding 30 datagrams of mixed sizes, one of them empty, from one sender. */
+    private static final String CRIU_FAULT = "CRIU_FAULT";
+
     private final QueuedReceiver receiver = new QueuedReceiver(7400, 29, 700, 41);
 
     private UdpRun start(Guest guest) {
@@ -72,17 +76,50 @@ class FaultStageIT {
         interruptedRestoreIsWholeOrNothing(guest, "pre-resume", KILL_CRIU);
     }
 
+    // CRIU's own fault injection (CRIU_FAULT, criu/include/fault-injection.h): the stages an action script
+    // cannot reach.
+
+    /** FI_DUMP_EARLY: criu SIGKILLs itself with the task seized and the parasite in it. */
+    @Test
+    void criuKillingItselfMidDumpLeavesTheQueue(Guest guest) {
+        failedDumpLeavesTheQueue(guest, "CRIU_FAULT=1 (criu killed mid-dump)", b -> b.env(CRIU_FAULT, "1"));
+    }
+
+    /** FI_DUMP_PAGES: dumping the task's memory fails, after its sockets and queue were read. */
+    @Test
+    void dumpFailingAtItsPagesLeavesTheQueue(Guest guest) {
+        failedDumpLeavesTheQueue(guest, "CRIU_FAULT=3 (page dump fails)", b -> b.env(CRIU_FAULT, "3"));
+    }
+
+    /** FI_RESTORE_ROOT_ONLY: the root task dies while restoring. */
+    @Test
+    void restoreWhoseRootTaskDiesLeavesNoTask(Guest guest) {
+        CriuResult r = interruptedRestoreIsWholeOrNothing(guest, "CRIU_FAULT-2", b -> b.env(CRIU_FAULT, "2"));
+        assertThat(r.succeeded()).as("the injected fault failed the restore").isFalse();
+    }
+
+    /** FI_POST_RESTORE: the restore aborts after every task, queue included, was restored. */
+    @Test
+    void restoreAbortedAfterTheTasksLeavesNoTask(Guest guest) {
+        CriuResult r = interruptedRestoreIsWholeOrNothing(guest, "CRIU_FAULT-6", b -> b.env(CRIU_FAULT, "6"));
+        assertThat(r.succeeded()).as("the injected fault failed the restore").isFalse();
+    }
+
     private void failedDumpLeavesTheQueue(Guest guest, String stage, String body) {
+        failedDumpLeavesTheQueue(guest, "a failing " + stage + " script",
+                b -> b.actionScript(GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body)));
+    }
+
+    private void failedDumpLeavesTheQueue(Guest guest, String fault, UnaryOperator<DumpOptions.Builder> inject) {
         try (UdpRun run = start(guest)) {
-            String script = GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body);
             String images = guest.workDir() + "/failed-dump";
             guest.run("mkdir", "-p", images);
-            CriuResult r = guest.criu().dump(DumpOptions.builder().pid(run.pid()).imagesDir(images)
-                    .logFile(images + "/dump.log").actionScript(script).build());
-            assertThat(r.succeeded()).as("dump with a failing %s script: %s", stage, r.errorLines()).isFalse();
+            CriuResult r = guest.criu().dump(inject.apply(DumpOptions.builder().pid(run.pid()).imagesDir(images)
+                    .logFile(images + "/dump.log")).build());
+            assertThat(r.succeeded()).as("dump with %s: %s", fault, r.errorLines()).isFalse();
             assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
             UdpOutcome out = run.finish();
-            receiver.assertDrainedWhole("queue after a dump failed at " + stage, out);
+            receiver.assertDrainedWhole("queue after a dump failed with " + fault, out);
         }
     }
 
@@ -93,13 +130,18 @@ class FaultStageIT {
      * the first; only a killed CRIU (exit 137) or one that carried on may leave a task.
      */
     private void interruptedRestoreIsWholeOrNothing(Guest guest, String stage, String body) {
+        interruptedRestoreIsWholeOrNothing(guest, stage, b -> b.actionScript(
+                GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body)));
+    }
+
+    /** Returns the interrupted restore's result. */
+    private CriuResult interruptedRestoreIsWholeOrNothing(Guest guest, String stage,
+            UnaryOperator<RestoreOptions.Builder> inject) {
         try (UdpRun run = start(guest)) {
             run.checkpoint();
-            String script = GuestChecks.actionScript(guest, "fail-" + stage + ".sh", stage, body);
             String images = GuestChecks.imagesDirOf(run.lastDump());
-            CriuResult r = guest.criu().restore(RestoreOptions.builder().imagesDir(images)
-                    .logFile(images + "/restore-fail-" + stage + ".log").pidFile(images + "/fail.pid")
-                    .actionScript(script).build());
+            CriuResult r = guest.criu().restore(inject.apply(RestoreOptions.builder().imagesDir(images)
+                    .logFile(images + "/restore-fail-" + stage + ".log").pidFile(images + "/fail.pid")).build());
             boolean criuKilled = r.exitCode() == 128 + 9;
             if (!r.succeeded() && !criuKilled) {
                 GuestChecks.assertGone(guest, run.pid(), "CRIU failed the restore at " + stage);
@@ -113,6 +155,7 @@ class FaultStageIT {
             }
             UdpOutcome out = run.finish();
             receiver.assertDrainedWhole("queue of the task " + how, out);
+            return r;
         }
     }
 }
