@@ -25,7 +25,7 @@ class VmConfigTest {
                 .contains("-device virtserialport,chardev=agent,name=zdtm.agent")
                 .contains("-chardev socket,id=qmp,path=/tmp/zr/qmp.sock,server=off -mon chardev=qmp,mode=control")
                 .contains("-virtfs local,path=/share,mount_tag=zdtm,security_model=none,id=zdtm");
-        assertThat(a.get(a.indexOf("-append") + 1)).isEqualTo("console=ttyS0 panic=-1 quiet zdtm.x=1");
+        assertThat(a.get(a.indexOf("-append") + 1)).isEqualTo("console=ttyS0 panic=-1 quiet random.trust_cpu=on zdtm.x=1");
     }
 
     @Test
