@@ -122,7 +122,6 @@ class FaultStageIT {
     private void failedDumpLeavesTheQueue(Guest guest, String fault, UnaryOperator<DumpOptions.Builder> inject) {
         try (UdpRun run = start(guest)) {
             String images = guest.workDir() + "/failed-dump";
-            guest.run("mkdir", "-p", images);
             CriuResult r = guest.criu().dump(inject.apply(DumpOptions.builder().pid(run.pid()).imagesDir(images)
                     .logFile(images + "/dump.log")).build());
             assertThat(r.succeeded()).as("dump with %s: %s", fault, r.errorLines()).isFalse();

@@ -38,7 +38,6 @@ final class RestoredTree {
         try {
             start();
             String images = dir + "/images-" + stage;
-            guest.run("mkdir", "-p", images);
             guest.criu().dump(DumpOptions.builder().pid(pids.get(0)).imagesDir(images)
                     .logFile(images + "/dump.log").build()).orThrow();
             pids.forEach(pid -> GuestChecks.assertGone(guest, pid, "the dump ends the tree"));
