@@ -13,7 +13,8 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Splits a test's place in the plan into class, case and flavor: invocations of parameterized classes, of
- * parameterized tests and dynamic tests are flavors (RAW/KERNEL, AF_INET/AF_INET6), the rest names the case;
+ * parameterized tests and dynamic tests are flavors (RAW/KERNEL, AF_INET/AF_INET6), and so are @Nested classes
+ * of a test class; the rest names the case;
  * an invocation named "name [flavor]" gives both.
  */
 record TestPath(String testClass, String testCase, String flavor) {
@@ -43,6 +44,9 @@ record TestPath(String testClass, String testCase, String flavor) {
                 } else {
                     flavors.add(name);
                 }
+            } else if (source instanceof ClassSource c && !classes.isEmpty() && c.getClassName().contains("$")) {
+                // A @Nested class below its test class is one way of running its cases (UdpReceiveQueueIT's paths).
+                flavors.add(at.getDisplayName());
             } else if (source instanceof ClassSource c) {
                 classes.add(simpleName(c.getClassName()));
             } else if (source instanceof MethodSource m) {

@@ -21,7 +21,9 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
@@ -91,6 +93,39 @@ class HtmlReportListenerTest {
         @Disabled("not on this kernel")
         void corked() {
         }
+    }
+
+    /** The restore paths as @Nested classes, the way UdpReceiveQueueIT runs its cases. */
+    @ExtendWith(OnlyInSample.class)
+    static class NestedSample {
+        abstract static class Cases {
+            @ParameterizedTest
+            @EnumSource(Family.class)
+            void queueSurvives(Family family) {
+            }
+        }
+
+        @Nested
+        @DisplayName("restore through RAW")
+        class RawPath extends Cases {
+        }
+
+        @Nested
+        @DisplayName("restore through KERNEL")
+        class KernelPath extends Cases {
+        }
+    }
+
+    @Test
+    void nestedClassesOfATestClassAreFlavorsOfItsCases() throws Exception {
+        Document doc = parse(launch(selectClass(NestedSample.class), Map.of(SAMPLE, "true"), Map.of()));
+        List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
+        assertThat(rows).extracting(r -> r.getAttribute("data-class") + " " + r.getAttribute("data-case") + " "
+                + r.getAttribute("data-flavor")).containsExactlyInAnyOrder(
+                "HtmlReportListenerTest.NestedSample queueSurvives restore through RAW / INET",
+                "HtmlReportListenerTest.NestedSample queueSurvives restore through RAW / INET6",
+                "HtmlReportListenerTest.NestedSample queueSurvives restore through KERNEL / INET",
+                "HtmlReportListenerTest.NestedSample queueSurvives restore through KERNEL / INET6");
     }
 
     private Path runSample(Map<String, String> extra) throws IOException {
