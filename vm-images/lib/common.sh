@@ -228,3 +228,59 @@ cache_missing() {
 	done
 }
 
+sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# Prints "<uri> <keyring>" of the host's main Debian archive: the apt source whose suite is exactly the
+# host's codename (so not -security/-updates, nor third-party repositories). ZDTM_DEBIAN_MIRROR overrides.
+debian_mirror() {
+	local codename keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	if [ -n "${ZDTM_DEBIAN_MIRROR:-}" ]; then
+		echo "$ZDTM_DEBIAN_MIRROR $keyring"
+		return 0
+	fi
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "cannot tell the host's Debian codename from /etc/os-release"
+	local found
+	local found uri signed
+	found=$(debian_mirror_from_deb822 "$codename" /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+	[ -n "$found" ] ||
+		found=$(debian_mirror_from_one_line "$codename" /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+	[ -n "$found" ] || die "no apt source for suite '$codename' in /etc/apt: set ZDTM_DEBIAN_MIRROR=<archive uri>"
+	read -r uri signed <<<"$found"
+	echo "$uri ${signed:-$keyring}"
+}
+
+# deb822 stanzas are separated by blank lines; fields are case-insensitive.
+debian_mirror_from_deb822() {
+	local codename=$1; shift
+	awk -v want="$codename" '
+		function flush() {
+			if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uris != "") {
+				split(uris, u, " "); print u[1], (signed != "" ? signed : ""); found = 1; exit
+			}
+			types = suites = uris = signed = ""
+		}
+		/^[ \t]*#/ { next }
+		/^[ \t]*$/ { flush(); next }
+		{
+			key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ +/, "")
+			if (key == "types") types = $0
+			else if (key == "suites") suites = $0
+			else if (key == "uris") uris = $0
+			else if (key == "signed-by" && $0 ~ /^\//) signed = $0
+		}
+		END { if (!found) flush(); if (!found) exit 1 }
+	' "$@"
+}
+
+# One-line format: deb [options] uri suite components...
+debian_mirror_from_one_line() {
+	local codename=$1; shift
+	awk -v want="$codename" '
+		$1 == "deb" {
+			i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+			if ($(i + 1) == want) { print $i; found = 1; exit }
+		}
+		END { if (!found) exit 1 }
+	' "$@"
+}
