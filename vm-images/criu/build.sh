@@ -22,12 +22,9 @@ HARNESS_PROTO=$REPO_DIR/harness/src/main/proto/$CRIU_PROTO_NAME
 CRIU_HOST_DEPS=(gcc libc6-dev libprotobuf-c-dev protobuf-c-compiler libnl-3-dev libnet1-dev libcap-dev
 	libbsd-dev libnftables-dev uuid-dev libaio-dev python3-protobuf)
 
-# shellcheck source=vm-images/lib/apt-mirror.sh
-. "$VM_IMAGES_DIR/lib/apt-mirror.sh"
-
 criu_source_tarball() { echo "$ZDTM_CACHE/src-criu-$CRIU_VERSION/$CRIU_TARBALL_NAME"; }
 
-sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
+# sha256_of (lib/common.sh) and debian_mirror (lib/apt-mirror.sh) serve the kernel build too.
 
 # Fetches the original tarball with a private apt configuration (the host's apt state is untouched).
 # apt exits non-zero because the mirror does not serve the .dsc: only the pinned checksum is trusted.

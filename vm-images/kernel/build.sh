@@ -1,26 +1,95 @@
 # shellcheck shell=bash
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
-# Kernel component: Debian's linux-source-6.1 + kernel/patches/*.patch, configured as
-# tinyconfig + kvm_guest.config + kernel/config.fragment, built with everything built in.
+# Kernel component, one of a matrix selected by ZDTM_KERNEL (default 7.2, the primary):
+#   7.2  Debian's original linux 7.2.8 tarball (sid pool, fetched once from the host's Debian mirror,
+#        pinned by sha256, cached under $ZDTM_CACHE/src-linux-<version>/)
+#   6.1  Debian's linux-source-6.1 package (/usr/src/linux-source-6.1.tar.xz)
+# Each kernel has its own series, kernel/<kernel>/patches/*.patch, and is configured as tinyconfig +
+# kvm_guest.config + kernel/config.fragment (+ kernel/<kernel>/config.fragment when present), with
+# everything built in. Each is its own cache entry (kernel-<kernel>-<hash>), keyed by its inputs.
 # Cache entry: bzImage, .config, headers/ (patched uapi) and selftests/ (sources the guest compiles).
+#
+# Another kernel is one more case in kernel_select, e.g. 6.12: linux-source-6.12 from
+# bookworm-security as a "package" source, with its own kernel/6.12/patches/.
 
-KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-KERNEL_PATCH_DIR=$VM_IMAGES_DIR/kernel/patches
-KERNEL_FRAGMENT=$VM_IMAGES_DIR/kernel/config.fragment
+ZDTM_KERNEL=${ZDTM_KERNEL:-7.2}
+# The kernel vm-images/out/ itself points at (the harness default).
+KERNEL_PRIMARY=7.2
+KERNEL_FRAGMENT_COMMON=$VM_IMAGES_DIR/kernel/config.fragment
+
+# Sets KERNEL_SOURCE (package | archive), KERNEL_TARBALL, the package or archive details, and the
+# per-kernel series and fragment for ZDTM_KERNEL.
+kernel_select() {
+	case $ZDTM_KERNEL in
+	7.2)
+		KERNEL_SOURCE=archive
+		KERNEL_UPSTREAM=7.2.8
+		KERNEL_ARCHIVE_PATH=pool/main/l/linux/linux_${KERNEL_UPSTREAM}.orig.tar.xz
+		KERNEL_ARCHIVE_SHA256=08f058f9de8d487e32a5c9e2855ee7e35bee1a047e77d37ba797d734c0cc07b3
+		KERNEL_TARBALL=${KERNEL_TARBALL:-$ZDTM_CACHE/src-linux-$KERNEL_UPSTREAM/${KERNEL_ARCHIVE_PATH##*/}}
+		;;
+	6.1)
+		KERNEL_SOURCE=package
+		KERNEL_PACKAGE=linux-source-6.1
+		KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+		;;
+	*) die "ZDTM_KERNEL=$ZDTM_KERNEL: unknown kernel (known: 7.2 6.1)" ;;
+	esac
+	KERNEL_PATCH_DIR=$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/patches
+	KERNEL_FRAGMENTS=("$KERNEL_FRAGMENT_COMMON")
+	if [ -f "$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/config.fragment" ]; then
+		KERNEL_FRAGMENTS+=("$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/config.fragment")
+	fi
+}
+kernel_select
 
 kernel_version() {
-	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown
+	case $KERNEL_SOURCE in
+	archive) echo "$KERNEL_UPSTREAM" ;;
+	*) dpkg-query -W -f='${Version}' "$KERNEL_PACKAGE" 2>/dev/null || echo unknown ;;
+	esac
+}
+
+# Fetches the pinned original tarball from the host's Debian mirror (lib/common.sh: debian_mirror)
+# into the cache; a tarball already there is trusted only with the pinned checksum.
+kernel_fetch_source() {
+	local dest=$KERNEL_TARBALL uri tmp
+	if [ -f "$dest" ]; then
+		[ "$(cached_file_sha256 "$dest")" = "$KERNEL_ARCHIVE_SHA256" ] && return 0
+		log "kernel: $dest has the wrong checksum, fetching it again"
+		rm -f "$dest"
+	fi
+	read -r uri _ < <(debian_mirror)
+	mkdir -p "$(dirname "$dest")"
+	tmp=$(mktemp "$dest.XXXXXX")
+	log "kernel: fetching ${KERNEL_ARCHIVE_PATH##*/} from the host's Debian mirror"
+	if ! curl -fsSL --retry 3 -o "$tmp" "$uri/$KERNEL_ARCHIVE_PATH"; then
+		rm -f "$tmp"
+		die "kernel: could not fetch $uri/$KERNEL_ARCHIVE_PATH"
+	fi
+	if [ "$(sha256_of "$tmp")" != "$KERNEL_ARCHIVE_SHA256" ]; then
+		rm -f "$tmp"
+		die "kernel: ${KERNEL_ARCHIVE_PATH##*/} does not have the pinned sha256 $KERNEL_ARCHIVE_SHA256"
+	fi
+	chmod 644 "$tmp"
+	mv "$tmp" "$dest"
 }
 
 kernel_hash() {
-	[ -f "$KERNEL_TARBALL" ] || die "$KERNEL_TARBALL not found: install linux-source-6.1 (ci/setup does)"
-	local patches=()
+	case $KERNEL_SOURCE in
+	archive) timed "kernel: source tarball" kernel_fetch_source ;;
+	*) [ -f "$KERNEL_TARBALL" ] || die "$KERNEL_TARBALL not found: install $KERNEL_PACKAGE (ci/setup does)" ;;
+	esac
+	local patches=() f frags=()
 	mapfile -t patches < <(patch_series "$KERNEL_PATCH_DIR")
-	hash_inputs "linux-source=$(kernel_version)" \
+	[ ${#patches[@]} -gt 0 ] || die "kernel $ZDTM_KERNEL: no series in $KERNEL_PATCH_DIR"
+	for f in "${KERNEL_FRAGMENTS[@]}"; do frags+=("file:$f"); done
+	hash_inputs "kernel=$ZDTM_KERNEL" "linux-source=$(kernel_version)" \
 		"tarball-sha256=$(cached_file_sha256 "$KERNEL_TARBALL")" \
 		"patches=${#patches[@]}" "glob:$KERNEL_PATCH_DIR:*.patch" \
-		"file:$KERNEL_FRAGMENT" "file:$VM_IMAGES_DIR/kernel/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
+		"fragments=${#frags[@]}" "${frags[@]}" \
+		"file:$VM_IMAGES_DIR/kernel/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
 }
 
 # The kernel tarball is 140 MB; its checksum is remembered per (path, size, mtime).
@@ -47,7 +116,7 @@ kernel_config_dropped() {
 		got=$(grep -E "^$opt=" "$config" | cut -d= -f2-)
 		[ -n "$got" ] || got=n
 		[ "$got" = "$want" ] || printf '  %s: wanted %s, got %s\n' "$opt" "$want" "$got"
-	done <"$KERNEL_FRAGMENT"
+	done < <(cat "${KERNEL_FRAGMENTS[@]}")
 }
 
 # Kconfig chatter (choice overrides and the like) goes to config.log, shown only on failure.
@@ -56,13 +125,13 @@ kernel_configure() {
 	{
 		make -C "$src" -s ARCH=x86_64 tinyconfig &&
 			make -C "$src" -s ARCH=x86_64 kvm_guest.config &&
-			"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "$KERNEL_FRAGMENT" &&
+			"$src/scripts/kconfig/merge_config.sh" -m -O "$src" "$src/.config" "${KERNEL_FRAGMENTS[@]}" &&
 			make -C "$src" -s ARCH=x86_64 olddefconfig
 	} >"$clog" 2>&1 || { cat "$clog" >&2; die "kernel config: make failed"; }
 	dropped=$(kernel_config_dropped "$src/.config")
 	if [ -n "$dropped" ]; then
 		printf '%s\n' "$dropped" >&2
-		die "kernel config: the options above from $KERNEL_FRAGMENT did not survive olddefconfig (missing dependency?)"
+		die "kernel config: the options above from ${KERNEL_FRAGMENTS[*]} did not survive olddefconfig (missing dependency?)"
 	fi
 }
 
@@ -96,7 +165,8 @@ kernel_keep_selftest_sources() {
 
 # Sets KERNEL_DIR and KERNEL_HASH.
 kernel_component() {
+	log "kernel: $ZDTM_KERNEL (ZDTM_KERNEL; primary $KERNEL_PRIMARY)"
 	KERNEL_HASH=$(kernel_hash)
-	cache_component kernel "$KERNEL_HASH" kernel_build_into bzImage .config headers/include/linux/udp.h selftests/kselftest_harness.h
+	cache_component "kernel-$ZDTM_KERNEL" "$KERNEL_HASH" kernel_build_into bzImage .config headers/include/linux/udp.h selftests/kselftest_harness.h
 	KERNEL_DIR=$CACHE_DIR
 }

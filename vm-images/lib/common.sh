@@ -228,3 +228,9 @@ cache_missing() {
 	done
 }
 
+sha256_of() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# The host's Debian mirrors (debian_mirror, debian_mirror_for_suite): the kernel, CRIU and stock-kernel
+# downloads all go to the archive this machine's apt already uses.
+# shellcheck source=vm-images/lib/apt-mirror.sh
+. "$VM_IMAGES_DIR/lib/apt-mirror.sh"

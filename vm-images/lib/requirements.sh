@@ -15,7 +15,8 @@ REQUIRE_COMMON=(
 )
 
 REQUIRE_KERNEL=(
-	"bc|bc" "bison|bison" "flex|flex" "perl|perl" "rsync|rsync" "cpio|cpio"
+	"bc|bc" "bison|bison" "flex|flex" "perl|perl" "rsync|rsync" "cpio|cpio" "curl|curl"
+	"/etc/ssl/certs/ca-certificates.crt|ca-certificates"
 	"/usr/include/gelf.h|libelf-dev" "/usr/include/openssl/ssl.h|libssl-dev"
 	"/usr/include/stdio.h|libc6-dev"
 )

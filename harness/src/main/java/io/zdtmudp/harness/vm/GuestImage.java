@@ -10,10 +10,13 @@ import java.util.Optional;
 
 /**
  * The guest build: kernel, initramfs and the build's manifest (vm-images/out/). Found through
- * -Dzdtm.images=DIR, else by walking up from the working directory to a vm-images/out/.
+ * -Dzdtm.images=DIR, else by walking up from the working directory to a vm-images/out/, whose
+ * subdirectory -Dzdtm.kernel=K (vm-images/out/K/, what ZDTM_KERNEL=K vm-images/build publishes)
+ * is taken when that property is set; out/ itself is the primary kernel's guest.
  */
 public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest) {
     public static final String PROPERTY = "zdtm.images";
+    public static final String KERNEL_PROPERTY = "zdtm.kernel";
     static final String NOT_BUILT = "guest image not built: run ci/setup";
 
     public GuestImage {
@@ -21,11 +24,23 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
     }
 
     public static GuestImage locate(String imagesProperty, Path workingDir) {
-        Path dir = imagesProperty != null && !imagesProperty.isBlank()
-                ? Path.of(imagesProperty)
-                : findOut(workingDir).orElseThrow(() -> new IllegalStateException(
-                        NOT_BUILT + " (no vm-images/out/ above " + workingDir + "; or set -D" + PROPERTY + "=DIR)"));
-        return fromDir(dir);
+        return locate(imagesProperty, System.getProperty(KERNEL_PROPERTY), workingDir);
+    }
+
+    /** As {@link #locate(String, Path)}, with the kernel given rather than read from -Dzdtm.kernel. */
+    public static GuestImage locate(String imagesProperty, String kernel, Path workingDir) {
+        if (imagesProperty != null && !imagesProperty.isBlank()) {
+            return fromDir(Path.of(imagesProperty));
+        }
+        Path out = findOut(workingDir).orElseThrow(() -> new IllegalStateException(
+                NOT_BUILT + " (no vm-images/out/ above " + workingDir + "; or set -D" + PROPERTY + "=DIR)"));
+        if (kernel == null || kernel.isBlank()) {
+            return fromDir(out);
+        }
+        if (!kernel.matches("[0-9A-Za-z._-]+") || kernel.startsWith(".")) {
+            throw new IllegalArgumentException("-D" + KERNEL_PROPERTY + "=" + kernel + ": not a kernel name such as 7.2 or 6.1");
+        }
+        return fromDir(out.resolve(kernel));
     }
 
     public static GuestImage fromDir(Path dir) {

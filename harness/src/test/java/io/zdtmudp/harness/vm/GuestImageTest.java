@@ -36,4 +36,21 @@ class GuestImageTest {
         assertThat(img.manifest()).containsEntry("KERNEL_HASH", "abc123").containsEntry("CRIU_VERSION", "4.1.1");
         assertThat(img.kernelKey()).isEqualTo("abc123");
     }
+
+    @Test
+    void zdtmKernelPicksItsSubdirectoryOfOut() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("vm-images/out"));
+        Path k61 = Files.createDirectories(out.resolve("6.1"));
+        for (Path d : new Path[] {out, k61}) {
+            Files.writeString(d.resolve("bzImage"), "k");
+            Files.writeString(d.resolve("initramfs.cpio.gz"), "i");
+        }
+        Files.writeString(k61.resolve("manifest.env"), "ZDTM_KERNEL=6.1\n");
+        GuestImage img = GuestImage.locate(null, "6.1", tmp);
+        assertThat(img.kernel()).isEqualTo(k61.resolve("bzImage").toAbsolutePath());
+        assertThat(img.manifest()).containsEntry("ZDTM_KERNEL", "6.1");
+        assertThat(GuestImage.locate(null, "", tmp).kernel()).isEqualTo(out.resolve("bzImage").toAbsolutePath());
+        assertThatThrownBy(() -> GuestImage.locate(null, "6.12", tmp)).hasMessageStartingWith("guest image not built: run ci/setup");
+        assertThatThrownBy(() -> GuestImage.locate(null, "../x", tmp)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
