@@ -4,6 +4,10 @@
 # Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip
 # + zdtm-agent + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
 # Cache entry: initramfs.cpio.gz and contents.txt (the file list, for humans).
+# For a stock kernel (kernel/stock.sh) the guest also carries the kernel's modules under
+# /lib/modules/<release>/ with load.list, which /init insmods in order, and /etc/zdtm-kernel says
+# "stock"; it has no UDP repair kselftest nor stress binary (there is no UDP repair uAPI to build them
+# against, and a stock kernel could not run them). Our kernels stay module-free.
 #
 # Hook for CRIU's own zdtm tests: if vm-images/zdtm/build.sh exists it is sourced, then
 #   zdtm_tests_build <criu-src-dir> <out-dir>   (criu-src-dir: the patched, built CRIU tree; read only)
@@ -136,6 +140,19 @@ guest_build_stress() {
 	guest_cc_static "$root/opt/zdtm/bin/udp_repair_stress" -isystem "$KERNEL_DIR/headers/include" "$src" -lpthread
 }
 
+# A stock kernel's modules, in the order kernel/stock.sh resolved, and what /init reads to tell the kernels apart.
+guest_install_kernel_modules() {
+	local root=$1 dir
+	if ! kernel_is_stock; then
+		printf 'patched\n' >"$root/etc/zdtm-kernel"
+		return 0
+	fi
+	printf 'stock\n' >"$root/etc/zdtm-kernel"
+	dir=$root/lib/modules/$KERNEL_STOCK_RELEASE
+	mkdir -p "$dir"
+	cp "$KERNEL_DIR/modules/"*.ko "$KERNEL_DIR/modules/load.list" "$dir/"
+}
+
 guest_build_upstream_zdtm() {
 	local root=$1 out=$1.zdtm
 	[ -f "$ZDTM_HOOK" ] || return 0
@@ -167,8 +184,13 @@ guest_populate() {
 	guest_install_host_programs "$root"
 	timed "guest: zdtm-agent" guest_build_agent "$root"
 	timed "guest: workloads" guest_build_workloads "$root"
-	guest_build_selftest "$root"
-	guest_build_stress "$root"
+	guest_install_kernel_modules "$root"
+	if kernel_is_stock; then
+		log "guest: stock kernel $ZDTM_KERNEL: no UDP repair kselftest nor stress binary"
+	else
+		guest_build_selftest "$root"
+		guest_build_stress "$root"
+	fi
 	timed "guest: upstream zdtm tests (hook)" guest_build_upstream_zdtm "$root"
 }
 

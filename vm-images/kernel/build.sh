@@ -12,11 +12,18 @@
 #
 # Another kernel is one more case in kernel_select, e.g. 6.12: linux-source-6.12 from
 # bookworm-security as a "package" source, with its own kernel/6.12/patches/.
+#
+# Stock kernels (kernel/stock.sh): Debian's binary packages, booted as shipped, with the guest's modules:
+#   debian-6.1   linux-image-6.1.0-50-amd64 6.1.176-1 (bookworm)
+#   debian-6.12  linux-image-6.12.95+deb12-amd64 6.12.95-1~bpo12+1 (bookworm-backports)
+#   debian-7.2   linux-binary/linux-modules-7.2.13+deb14-amd64 7.2.13-1 (sid)
 
 ZDTM_KERNEL=${ZDTM_KERNEL:-7.2}
 # The kernel vm-images/out/ itself points at (the harness default).
 KERNEL_PRIMARY=7.2
 KERNEL_FRAGMENT_COMMON=$VM_IMAGES_DIR/kernel/config.fragment
+# shellcheck source=vm-images/kernel/stock.sh
+. "$VM_IMAGES_DIR/kernel/stock.sh"
 
 # Sets KERNEL_SOURCE (package | archive), KERNEL_TARBALL, the package or archive details, and the
 # per-kernel series and fragment for ZDTM_KERNEL.
@@ -34,7 +41,25 @@ kernel_select() {
 		KERNEL_PACKAGE=linux-source-6.1
 		KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 		;;
-	*) die "ZDTM_KERNEL=$ZDTM_KERNEL: unknown kernel (known: 7.2 6.1)" ;;
+	debian-6.1)
+		kernel_stock_select bookworm 6.1.0-50-amd64 \
+			"linux-image-6.1.0-50-amd64=6.1.176-1 7b5597492a0a65aee61985a492e6bcc3f2cde830072a0e3b3d8c7e1b90279bd3"
+		return 0
+		;;
+	debian-6.12)
+		kernel_stock_select bookworm-backports 6.12.95+deb12-amd64 \
+			"linux-image-6.12.95+deb12-amd64=6.12.95-1~bpo12+1 5e524b782be67cb0d6a2e7b51816a2ac519e573ef7324b9a63a4124365653ecc"
+		return 0
+		;;
+	debian-7.2)
+		# sid splits the image: linux-binary has vmlinuz, linux-modules the modules, linux-base the config.
+		kernel_stock_select sid 7.2.13+deb14-amd64 \
+			"linux-binary-7.2.13+deb14-amd64=7.2.13-1 fb8cd0ade4ef82d9dde1dcf183d4bf4033db1b549b0acc9973855ad9cc48c4f5" \
+			"linux-modules-7.2.13+deb14-amd64=7.2.13-1 a37a3d200915c4cf524e90c81bbb2a8b683d292cd00873e89c23b2ef32b1bf11" \
+			"linux-base-7.2.13+deb14-amd64=7.2.13-1 2b2d3c6e224358c60974d0bc87461da99a85733eb1fec035b5167582c3bede2b"
+		return 0
+		;;
+	*) die "ZDTM_KERNEL=$ZDTM_KERNEL: unknown kernel (known: 7.2 6.1 debian-6.1 debian-6.12 debian-7.2)" ;;
 	esac
 	KERNEL_PATCH_DIR=$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/patches
 	KERNEL_FRAGMENTS=("$KERNEL_FRAGMENT_COMMON")
@@ -47,6 +72,7 @@ kernel_select
 kernel_version() {
 	case $KERNEL_SOURCE in
 	archive) echo "$KERNEL_UPSTREAM" ;;
+	stock) kernel_stock_version ;;
 	*) dpkg-query -W -f='${Version}' "$KERNEL_PACKAGE" 2>/dev/null || echo unknown ;;
 	esac
 }
@@ -78,6 +104,7 @@ kernel_fetch_source() {
 
 kernel_hash() {
 	case $KERNEL_SOURCE in
+	stock) kernel_stock_hash; return 0 ;;
 	archive) timed "kernel: source tarball" kernel_fetch_source ;;
 	*) [ -f "$KERNEL_TARBALL" ] || die "$KERNEL_TARBALL not found: install $KERNEL_PACKAGE (ci/setup does)" ;;
 	esac
@@ -135,21 +162,23 @@ kernel_configure() {
 	fi
 }
 
+# cache_build runs this as an `if` condition, where set -e does not apply: every step says `|| return`,
+# so a failed compile stops here instead of running headers_install and blaming a missing output.
 kernel_build_into() {
 	local out=$1 src=$1/src patches=()
 	mkdir -p "$src"
 	timed "kernel: extract $(basename "$KERNEL_TARBALL")" \
-		tar -xf "$KERNEL_TARBALL" -C "$src" --strip-components=1
+		tar -xf "$KERNEL_TARBALL" -C "$src" --strip-components=1 || return
 	mapfile -t patches < <(patch_series "$KERNEL_PATCH_DIR")
-	apply_patches "$src" "${patches[@]}"
-	timed "kernel: configure" kernel_configure "$src"
+	apply_patches "$src" "${patches[@]}" || return
+	timed "kernel: configure" kernel_configure "$src" || return
 	timed "kernel: compile bzImage (-j$BUILD_JOBS)" \
-		nice -n 10 make -C "$src" -s ARCH=x86_64 -j"$BUILD_JOBS" bzImage
+		nice -n 10 make -C "$src" -s ARCH=x86_64 -j"$BUILD_JOBS" bzImage || return
 	timed "kernel: headers_install" \
-		make -C "$src" -s ARCH=x86_64 headers_install INSTALL_HDR_PATH="$out/headers"
-	cp "$src/arch/x86/boot/bzImage" "$out/bzImage"
-	cp "$src/.config" "$out/.config"
-	kernel_keep_selftest_sources "$src" "$out/selftests"
+		make -C "$src" -s ARCH=x86_64 headers_install INSTALL_HDR_PATH="$out/headers" || return
+	cp "$src/arch/x86/boot/bzImage" "$out/bzImage" || return
+	cp "$src/.config" "$out/.config" || return
+	kernel_keep_selftest_sources "$src" "$out/selftests" || return
 	rm -rf "$src"
 }
 
@@ -163,10 +192,18 @@ kernel_keep_selftest_sources() {
 	fi
 }
 
+# A stock kernel is booted as its distribution ships it: no UDP repair series, modules to load.
+kernel_is_stock() { [ "$KERNEL_SOURCE" = stock ]; }
+
 # Sets KERNEL_DIR and KERNEL_HASH.
 kernel_component() {
 	log "kernel: $ZDTM_KERNEL (ZDTM_KERNEL; primary $KERNEL_PRIMARY)"
 	KERNEL_HASH=$(kernel_hash)
+	if kernel_is_stock; then
+		cache_component "kernel-$ZDTM_KERNEL" "$KERNEL_HASH" kernel_stock_build_into bzImage .config modules/load.list
+		KERNEL_DIR=$CACHE_DIR
+		return 0
+	fi
 	cache_component "kernel-$ZDTM_KERNEL" "$KERNEL_HASH" kernel_build_into bzImage .config headers/include/linux/udp.h selftests/kselftest_harness.h
 	KERNEL_DIR=$CACHE_DIR
 }

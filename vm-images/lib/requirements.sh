@@ -21,6 +21,9 @@ REQUIRE_KERNEL=(
 	"/usr/include/stdio.h|libc6-dev"
 )
 
+# Debian's own kernels (ZDTM_KERNEL=debian-*): unpacked, their modules resolved and decompressed.
+REQUIRE_STOCK=("dpkg-deb|dpkg" "depmod|kmod" "modprobe|kmod" "zstd|zstd")
+
 REQUIRE_CRIU=(
 	"apt-get|apt" "pkg-config|pkg-config" "protoc-c|protobuf-c-compiler" "protoc|protobuf-compiler"
 	"python3|python3" "/usr/include/protobuf-c/protobuf-c.h|libprotobuf-c-dev"
@@ -77,7 +80,7 @@ require_tools() {
 # Every package named above, one a line (for the check against ci/setup's list).
 require_packages() {
 	local var entry
-	for var in REQUIRE_COMMON REQUIRE_KERNEL REQUIRE_CRIU REQUIRE_GUEST REQUIRE_FUZZ REQUIRE_PARITY \
+	for var in REQUIRE_COMMON REQUIRE_KERNEL REQUIRE_STOCK REQUIRE_CRIU REQUIRE_GUEST REQUIRE_FUZZ REQUIRE_PARITY \
 		REQUIRE_HARNESS REQUIRE_CONTAINER; do
 		local -n list=$var
 		for entry in "${list[@]}"; do printf '%s\n' "${entry##*|}"; done

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ class KernelStressIT {
 
     @Test
     void randomizedStressLeavesTheKernelHealthy(Guest guest) {
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_QUEUE and UDP_REPAIR_CORK (the stress drives them directly)");
         int seconds = Integer.getInteger("zdtm.stress.seconds", 60);
         List<String> argv = new ArrayList<>(List.of(STRESS, "-t", Integer.toString(seconds)));
         String seed = System.getProperty("zdtm.stress.seed", "");

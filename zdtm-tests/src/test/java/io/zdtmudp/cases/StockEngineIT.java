@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.IpFamily;
 import io.zdtmudp.harness.udp.Payload;
@@ -52,6 +53,11 @@ class StockEngineIT {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(out.received(rx)).hasSize(64).isEqualTo(s.queueOf(rx));
             assertThat(run.lastDump().log()).doesNotContain("Read queue is dropped");
+            // No path forced: the engine probes the kernel. Without UDP repair (a stock kernel) it must
+            // have chosen the raw-socket restore on its own.
+            if (!KernelFeatures.of(guest).udpRepair()) {
+                assertThat(run.lastRestore().log()).contains("through raw");
+            }
         }
     }
 }

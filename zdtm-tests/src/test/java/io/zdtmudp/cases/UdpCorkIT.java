@@ -3,6 +3,7 @@ package io.zdtmudp.cases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.Datagram;
 import io.zdtmudp.harness.udp.IpFamily;
@@ -33,6 +34,7 @@ class UdpCorkIT {
         Datagram whole = after.uncork(tx);
         after.receive(rx);
 
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_CORK");
         try (var run = UdpRun.start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(run.savedCork(tx)).contains(Payload.text("corked by UDP_CORK"));
@@ -54,6 +56,7 @@ class UdpCorkIT {
         Datagram whole = after.completeCorked(tx, Payload.text("the end"));
         after.receive(rx);
 
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_CORK");
         try (var run = UdpRun.start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(run.savedCork(tx)).contains(pending);
@@ -74,6 +77,7 @@ class UdpCorkIT {
         Datagram whole = after.completeCorked(tx, Payload.text("!"));
         after.receive(rx);
 
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_CORK");
         try (var run = UdpRun.start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(out.later(rx)).containsExactly(whole);
@@ -95,6 +99,7 @@ class UdpCorkIT {
         Datagram whole = after.completeCorked(tx, Payload.empty());
         after.receive(rx);
 
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_CORK");
         try (var run = UdpRun.start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(out.later(rx)).containsExactly(whole);
@@ -114,6 +119,7 @@ class UdpCorkIT {
         Datagram whole = after.completeCorked(a, Payload.text(", sent after restore"));
         after.receive(b);
 
+        KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_CORK");
         try (var run = UdpRun.start(guest, s)) {
             UdpOutcome out = run.checkpointRestoreAndCompare();
             assertThat(out.received(a)).hasSize(30);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.junit.AloneInGuest;
 import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.udp.Datagram;
 import io.zdtmudp.harness.udp.Endpoint;
 import io.zdtmudp.harness.udp.IpFamily;
@@ -43,6 +44,10 @@ abstract class UdpReceiveQueueCases {
     }
 
     private UdpRun start(Guest guest, UdpScenario s) {
+        // On a stock kernel (probed in the guest) only RAW can run: KERNEL needs the series.
+        if (injection == QueueInjection.KERNEL) {
+            KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_QUEUE");
+        }
         // RAW is the whole stock-kernel path: peek on dump as well as raw sockets on restore; KERNEL uses
         // both halves of our kernel series (one-pass read-out, UDP_REPAIR_QUEUE).
         return UdpRun.start(guest, s).injectWith(injection)

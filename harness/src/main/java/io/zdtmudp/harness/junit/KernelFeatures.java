@@ -1,0 +1,53 @@
+package io.zdtmudp.harness.junit;
+
+import io.zdtmudp.harness.agent.ExecResult;
+import io.zdtmudp.harness.agent.GuestCommand;
+import io.zdtmudp.harness.vm.Vm;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What the guest's kernel offers, probed in the guest rather than read from the kernel's name: a stock
+ * kernel (Debian's, booted as shipped, -Dzdtm.kernel=debian-*) lacks our series, and the cases that need
+ * it are skipped with the missing feature as the reason. One probe per VM.
+ */
+public final class KernelFeatures {
+    /** The patched CRIU's own probe of SOL_UDP UDP_REPAIR (vm-images/criu/patches: check_udp_repair). */
+    static final String UDP_REPAIR_PROBE = "criu check --feature udp_repair";
+
+    private static final Map<Vm, Probe> PROBES = new WeakHashMap<>();
+
+    /** What the probe found: the kernel release and whether UDP repair answered. */
+    public record Probe(String release, boolean udpRepair, String detail) {}
+
+    private KernelFeatures() {}
+
+    public static synchronized Probe of(Guest guest) {
+        return PROBES.computeIfAbsent(guest.vm(), vm -> probe(guest));
+    }
+
+    private static Probe probe(Guest guest) {
+        String release = guest.agent().readText("/proc/sys/kernel/osrelease").strip();
+        ExecResult r = guest.agent().exec(GuestCommand.of("sh", "-c", "/usr/sbin/" + UDP_REPAIR_PROBE + " 2>&1"));
+        String out = r.stdout().strip();
+        String detail = r.timedOut() ? "timed out" : out.isEmpty() ? "exit " + r.exitCode() : lastLine(out);
+        return new Probe(release, r.succeeded(), detail);
+    }
+
+    /**
+     * Skips the calling test (a JUnit assumption) unless the guest's kernel has the UDP repair series;
+     * {@code option} names the socket option of the series the test needs, e.g. UDP_REPAIR_QUEUE.
+     */
+    public static void assumeUdpRepair(Guest guest, String option) {
+        Probe p = of(guest);
+        Assumptions.assumeTrue(p.udpRepair(), () -> "kernel " + p.release()
+                + " has no UDP repair (SOL_UDP UDP_REPAIR, needed for " + option + "): `" + UDP_REPAIR_PROBE
+                + "` in the guest fails (" + p.detail() + ")");
+    }
+
+    private static String lastLine(String s) {
+        String[] lines = s.split("\n");
+        return lines[lines.length - 1].strip();
+    }
+}
