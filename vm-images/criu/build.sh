@@ -1,21 +1,24 @@
 # shellcheck shell=bash
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
-# CRIU component: Debian's original CRIU 4.1.1 tarball (fetched once, pinned by sha256), built twice:
-#   criu        tarball + criu/patches/*.patch, installed with PREFIX=/usr        (guest: /usr/sbin/criu)
+# CRIU component: Debian's original CRIU 4.2.1 tarball (fetched once, pinned by sha256), built twice:
+#   criu        tarball + criu/patches/*.patch (UDP queues) + criu/patches-restore/*.patch (restore
+#               robustness), in that order, installed with PREFIX=/usr       (guest: /usr/sbin/criu)
 #   criu-stock  tarball alone,               installed with PREFIX=/opt/criu-stock (guest: /opt/criu-stock/sbin/criu)
 # The stock build keeps its kerndat cache in /run/criu-stock so the two never invalidate each other's.
 # Both are built without GnuTLS (page-server TLS, unused here): its libraries would add about 7 MB
 # to the initramfs, and unpacking the initramfs is a large part of a TCG boot.
 # Cache entry: root/ (the DESTDIR install) and src/ (the built tree, for components that reuse it).
 
-CRIU_VERSION=4.1.1
-CRIU_DEB_VERSION=4.1.1-1
+CRIU_VERSION=4.2.1
+CRIU_DEB_VERSION=4.2.1-1
 CRIU_TARBALL_NAME=criu_${CRIU_VERSION}.orig.tar.xz
-CRIU_TARBALL_SHA256=f80a66cb3726bb2116266d4759ce3bcbfab7abdb6b6d430bf20dd41911717afe
-# The suite that still carries criu 4.1.1 in its Sources index.
-CRIU_SOURCE_SUITE=trixie
+CRIU_TARBALL_SHA256=29ec0ee09e296479fe7048c80980e8ef1d0684d0b0204c2b101dfea19f6725b9
+# The suite that carries criu 4.2.1 in its Sources index.
+CRIU_SOURCE_SUITE=sid
+# Two series, applied in this order: the UDP queue series, then the restore robustness one.
 CRIU_PATCH_DIR=$VM_IMAGES_DIR/criu/patches
+CRIU_RESTORE_PATCH_DIR=$VM_IMAGES_DIR/criu/patches-restore
 CRIU_PROTO_NAME=udp-queue.proto
 HARNESS_PROTO=$REPO_DIR/harness/src/main/proto/$CRIU_PROTO_NAME
 # Host packages CRIU links against: an upgrade of any of them invalidates both builds.
@@ -27,7 +30,8 @@ criu_source_tarball() { echo "$ZDTM_CACHE/src-criu-$CRIU_VERSION/$CRIU_TARBALL_N
 # sha256_of (lib/common.sh) and debian_mirror (lib/apt-mirror.sh) serve the kernel build too.
 
 # Fetches the original tarball with a private apt configuration (the host's apt state is untouched).
-# apt exits non-zero because the mirror does not serve the .dsc: only the pinned checksum is trusted.
+# apt may exit non-zero because the mirror does not serve every file of the source package (the .dsc,
+# the .debian.tar.xz): only the pinned checksum is trusted.
 criu_fetch_source() {
 	local dest uri keyring work rc=0
 	dest=$(criu_source_tarball)
@@ -74,7 +78,7 @@ criu_patched_hash() {
 	[ -f "$HARNESS_PROTO" ] && proto=$(sha256_of "$HARNESS_PROTO")
 	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/usr" \
 		"host-deps=$(criu_host_deps_versions)" "harness-proto=$proto" \
-		"glob:$CRIU_PATCH_DIR:*.patch" \
+		"glob:$CRIU_PATCH_DIR:*.patch" "glob:$CRIU_RESTORE_PATCH_DIR:*.patch" \
 		"file:$VM_IMAGES_DIR/criu/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
 }
 
@@ -111,7 +115,7 @@ criu_make() {
 
 criu_build_patched() {
 	local patches=()
-	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR")
+	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR"; patch_series "$CRIU_RESTORE_PATCH_DIR")
 	criu_build_into "$1" /usr /run "${patches[@]}"
 }
 

@@ -27,7 +27,7 @@
 # the lists take seconds.
 #
 # Standalone use (by hand, outside the guest build):
-#   bash -c 'source vm-images/zdtm/build.sh && zdtm_tests_build /path/to/criu-4.1.1 /tmp/zdtm-out'
+#   bash -c 'source vm-images/zdtm/build.sh && zdtm_tests_build /path/to/criu-4.2.1 /tmp/zdtm-out'
 
 _zdtm_here() {
 	cd "$(dirname "${BASH_SOURCE[0]}")" && pwd

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Documents what unpatched CRIU 4.1.1 does with a UDP receive queue, side by
+ * Documents what unpatched CRIU 4.2.1 does with a UDP receive queue, side by
  * side with ours: stock logs that it dropped the queue and restores an empty
  * socket; the patched engine restores every datagram.
  */

@@ -2,7 +2,7 @@ package io.zdtmudp.harness.criu;
 
 import java.util.Locale;
 
-/** Which CRIU in the guest: ours, or the unpatched 4.1.1 for comparison. */
+/** Which CRIU in the guest: ours, or the unpatched 4.2.1 for comparison. */
 public enum CriuBinary {
     PATCHED("/usr/sbin/criu"),
     STOCK("/opt/criu-stock/sbin/criu");

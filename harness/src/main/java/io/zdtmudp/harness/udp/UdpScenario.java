@@ -165,7 +165,7 @@ public final class UdpScenario {
 
         /**
          * Turns on IP_RECVTTL/IP_RECVTOS (or the IPv6 equivalents) again:
-         * CRIU 4.1.1 does not save these receive options.
+         * CRIU (4.2.1) does not save these receive options.
          */
         public void receiveTtlAndTos(UdpSocket socket) {
             after.add("opt " + socket.name() + " recvttl=1");

@@ -86,9 +86,9 @@ class DescParserTest {
     }
 
     /**
-     * Every .desc of a CRIU tree parses, except those that are Python code rather than a literal (4.1.1 has
+     * Every .desc of a CRIU tree parses, except those that are Python code rather than a literal (4.2.1 has
      * one: mnt_ext_dev.desc, computed from the environment), which are refused. Run with
-     * -Dzdtm.criuSrc=/path/to/criu-4.1.1.
+     * -Dzdtm.criuSrc=/path/to/criu-4.2.1.
      */
     @Test
     void everyUpstreamDescParses() throws IOException {
