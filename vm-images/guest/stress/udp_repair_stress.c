@@ -291,9 +291,17 @@ static int rx_socket(int family, int proto, int v6only, uint16_t *port)
 	return fd;
 }
 
+/* Linux 7.1 removed UDP-Lite: main() probes once, and without it every case stays on UDP. */
+static int have_udplite;
+
 static int udp_level(struct rng *r)
 {
-	return rnd(r, 4) ? SOL_UDP : SOL_UDPLITE;
+	return rnd(r, 4) || !have_udplite ? SOL_UDP : SOL_UDPLITE;
+}
+
+static int udp_proto(struct rng *r)
+{
+	return rnd(r, 4) || !have_udplite ? IPPROTO_UDP : IPPROTO_UDPLITE;
 }
 
 /* ---------- valid injections, read back exactly ---------- */
@@ -476,7 +484,7 @@ enum rx_state { RX_BOUND, RX_CONNECTED, RX_SENDING_CORKED, RX_UNBOUND, RX_STATES
 static void op_queue_valid(struct rng *r, unsigned char *buf, unsigned char *rbuf)
 {
 	int family = rnd(r, 2) ? AF_INET : AF_INET6;
-	int proto = rnd(r, 4) ? IPPROTO_UDP : IPPROTO_UDPLITE;
+	int proto = udp_proto(r);
 	int v6only = family == AF_INET6 && rnd(r, 3) == 0;
 	enum rx_state state = rnd(r, RX_STATES);
 	int n = 1 + rnd(r, 8), i, accepted = 0, tx = -1, fd;
@@ -564,7 +572,7 @@ static void op_queue_malformed(struct rng *r, unsigned char *buf, unsigned char 
 	struct udp_repair_queue *h = (struct udp_repair_queue *)buf;
 	struct dgram d;
 	uint16_t port;
-	int fd = rx_socket(family, rnd(r, 4) ? IPPROTO_UDP : IPPROTO_UDPLITE, v6only, &port);
+	int fd = rx_socket(family, udp_proto(r), v6only, &port);
 	int level = udp_level(r), rc, len;
 	uint32_t i;
 
@@ -696,7 +704,7 @@ static void op_queue_malformed(struct rng *r, unsigned char *buf, unsigned char 
 static void op_cork_get(struct rng *r, unsigned char *buf, unsigned char *guard, unsigned char *rbuf)
 {
 	int family = rnd(r, 2) ? AF_INET : AF_INET6;
-	int proto = rnd(r, 4) ? IPPROTO_UDP : IPPROTO_UDPLITE;
+	int proto = udp_proto(r);
 	int mapped = family == AF_INET6 && rnd(r, 3) == 0; /* v6 socket corking towards ::ffff:127.0.0.1 */
 	int rx_family = mapped ? AF_INET : family, level = udp_level(r);
 	int corked = rnd(r, 2), sends = rnd(r, 5), i, got, rc, fd;
@@ -1000,7 +1008,7 @@ static int records_intact(const unsigned char *p, uint32_t n)
 static int new_slot_socket(struct rng *r)
 {
 	int family = rnd(r, 2) ? AF_INET : AF_INET6;
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, rnd(r, 4) ? IPPROTO_UDP : IPPROTO_UDPLITE);
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, udp_proto(r));
 	struct timeval tv = { 0, 20000 };
 
 	if (fd >= 0) {
@@ -1228,6 +1236,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	printf("udp_repair_stress: seed=%llu seconds=%d threads=%d (rerun: -s %llu)\n",
 	       (unsigned long long)seed, seconds, threads, (unsigned long long)seed);
+
+	probe = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	have_udplite = probe >= 0;
+	if (probe >= 0)
+		close(probe);
+	printf("udp_repair_stress: UDP-Lite %s\n", have_udplite ? "present" : "absent (UDP only)");
 
 	/* the options must exist at all, or every "expected errno" below is meaningless */
 	probe = socket(AF_INET, SOCK_DGRAM, 0);

@@ -190,6 +190,7 @@ abstract class UdpReceiveQueueCases {
     @ParameterizedTest
     @EnumSource(IpFamily.class)
     void udplite(IpFamily family, Guest guest) {
+        KernelFeatures.assumeUdpLite(guest);
         var s = new UdpScenario();
         var rx = s.socket("rx", family).udplite().bind(family.loopback().withPort(RX_PORT)).pktinfo();
         var tx = s.socket("tx", family).udplite().bind(family.loopback().withPort(TX_PORT));

@@ -18,8 +18,8 @@ public final class KernelFeatures {
 
     private static final Map<Vm, Probe> PROBES = new WeakHashMap<>();
 
-    /** What the probe found: the kernel release and whether UDP repair answered. */
-    public record Probe(String release, boolean udpRepair, String detail) {}
+    /** What the probe found: the kernel release, whether UDP repair answered, and whether UDP-Lite exists. */
+    public record Probe(String release, boolean udpRepair, String detail, boolean udpLite) {}
 
     private KernelFeatures() {}
 
@@ -32,7 +32,9 @@ public final class KernelFeatures {
         ExecResult r = guest.agent().exec(GuestCommand.of("sh", "-c", "/usr/sbin/" + UDP_REPAIR_PROBE + " 2>&1"));
         String out = r.stdout().strip();
         String detail = r.timedOut() ? "timed out" : out.isEmpty() ? "exit " + r.exitCode() : lastLine(out);
-        return new Probe(release, r.succeeded(), detail);
+        // Linux 7.1 removed UDP-Lite; its /proc/net table goes with it.
+        boolean udpLite = guest.agent().exec(GuestCommand.of("test", "-e", "/proc/net/udplite")).succeeded();
+        return new Probe(release, r.succeeded(), detail, udpLite);
     }
 
     /**
@@ -44,6 +46,13 @@ public final class KernelFeatures {
         Assumptions.assumeTrue(p.udpRepair(), () -> "kernel " + p.release()
                 + " has no UDP repair (SOL_UDP UDP_REPAIR, needed for " + option + "): `" + UDP_REPAIR_PROBE
                 + "` in the guest fails (" + p.detail() + ")");
+    }
+
+    /** Skips the calling test unless the guest's kernel has UDP-Lite (gone from Linux 7.1 on). */
+    public static void assumeUdpLite(Guest guest) {
+        Probe p = of(guest);
+        Assumptions.assumeTrue(p.udpLite(), () -> "kernel " + p.release()
+                + " has no UDP-Lite (no /proc/net/udplite; Linux removed UDP-Lite in 7.1)");
     }
 
     private static String lastLine(String s) {

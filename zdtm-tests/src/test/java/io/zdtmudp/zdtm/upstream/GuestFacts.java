@@ -19,6 +19,7 @@ final class GuestFacts {
     private final Optional<Integer> anchor;
     private final List<String> criuOpts;
     private final Map<String, Boolean> features = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> paths = new ConcurrentHashMap<>();
     private final Map<String, ZdtmDesc> descs = new ConcurrentHashMap<>();
 
     private GuestFacts(Manifest manifest, String arch, Optional<Integer> anchor, List<String> criuOpts) {
@@ -52,7 +53,12 @@ final class GuestFacts {
 
     /** What a test adapts to in this guest. */
     GuestTraits traits(ZdtmGuest guest) {
-        return new GuestTraits(f -> hasFeature(guest, f), arch, criuOpts);
+        return new GuestTraits(f -> hasFeature(guest, f), p -> hasPath(guest, p), arch, criuOpts);
+    }
+
+    boolean hasPath(ZdtmGuest guest, String path) {
+        return paths.computeIfAbsent(path, p -> guest.run(List.of("test", "-e", p), Map.of(), "/",
+                scale(guest, CHECK_TIMEOUT)).ok());
     }
 
     /** How a test of this flavor reaches the guest: namespaced flavors go through the rootfs anchor if any. */

@@ -9,8 +9,13 @@ import java.util.Set;
  * @param name         the test, relative to CRIU's test/zdtm/ (e.g. {@code static/socket_udp})
  * @param droppedFlags .desc flags this project overrides ({@code !crfail})
  * @param xfail        why a refused dump is, for now, an expected failure ({@code xfail="..."})
+ * @param needs        a guest path the test needs, without which it is skipped ({@code needs=/proc/net/udplite})
  */
-record ListEntry(String name, Set<String> droppedFlags, Optional<String> xfail) {
+record ListEntry(String name, Set<String> droppedFlags, Optional<String> xfail, Optional<String> needs) {
+    ListEntry(String name, Set<String> droppedFlags, Optional<String> xfail) {
+        this(name, droppedFlags, xfail, Optional.empty());
+    }
+
     ListEntry {
         droppedFlags = Set.copyOf(droppedFlags);
         if (!name.matches("static/[A-Za-z0-9_+.-]+")) {

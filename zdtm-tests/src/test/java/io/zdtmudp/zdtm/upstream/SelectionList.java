@@ -59,16 +59,19 @@ record SelectionList(String name, List<ListEntry> entries) {
         List<String> tokens = tokens(line);
         Set<String> dropped = new LinkedHashSet<>();
         Optional<String> xfail = Optional.empty();
+        Optional<String> needs = Optional.empty();
         for (String t : tokens.subList(1, tokens.size())) {
             if (t.startsWith("!") && t.length() > 1) {
                 dropped.add(t.substring(1));
             } else if (t.startsWith("xfail=") && t.length() > "xfail=".length()) {
                 xfail = Optional.of(t.substring("xfail=".length()));
+            } else if (t.startsWith("needs=/") && t.length() > "needs=/".length()) {
+                needs = Optional.of(t.substring("needs=".length()));
             } else {
                 throw new IllegalArgumentException("unknown modifier '" + t + "'");
             }
         }
-        return new ListEntry(tokens.get(0), dropped, xfail);
+        return new ListEntry(tokens.get(0), dropped, xfail, needs);
     }
 
     /** Splits on blanks; a double-quoted part keeps its blanks and loses its quotes. */

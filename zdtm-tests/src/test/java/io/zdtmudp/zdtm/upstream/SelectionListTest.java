@@ -44,9 +44,11 @@ class SelectionListTest {
                 static/a
                   static/b !crfail !suid xfail="a reason # with a hash"
 
-                static/c xfail=short
+                static/c xfail=short needs=/proc/net/udplite
                 """);
         assertThat(l.entries()).hasSize(3);
+        assertThat(l.entries().get(2).needs()).contains("/proc/net/udplite");
+        assertThat(l.entries().get(1).needs()).isEmpty();
         assertThat(l.entries().get(1).droppedFlags()).isEqualTo(Set.of("crfail", "suid"));
         assertThat(l.entries().get(1).xfail()).contains("a reason # with a hash");
         assertThat(l.entries().get(2).xfail()).contains("short");

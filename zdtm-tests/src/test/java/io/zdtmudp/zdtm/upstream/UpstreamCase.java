@@ -62,6 +62,9 @@ final class UpstreamCase {
         if (flavor.namespaced() && !desc.deps().isEmpty()) {
             return Optional.of("needs " + desc.deps() + " in its root; copying deps is not supported");
         }
+        if (entry.needs().isPresent() && !traits.hasPath().test(entry.needs().get())) {
+            return Optional.of("the guest kernel has no " + entry.needs().get());
+        }
         for (String feature : desc.features()) {
             if (!traits.hasFeature().test(feature)) {
                 return Optional.of("criu check --feature " + feature + " fails here");

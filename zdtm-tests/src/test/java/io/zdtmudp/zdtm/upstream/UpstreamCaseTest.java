@@ -259,6 +259,15 @@ class UpstreamCaseTest {
                 .contains("--feature missing");
         assertThat(run(g, entry("static/a"), "{'feature': 'present'}", Flavor.H, settings()).verdict())
                 .isEqualTo(Verdict.PASS);
+        ListEntry lite = new ListEntry("static/a", Set.of(), Optional.empty(), Optional.of("/proc/net/udplite"));
+        CaseResult noLite = new UpstreamCase(lite, ZdtmDesc.DEFAULT, Flavor.H, settings(), g,
+                new GuestTraits(f -> true, p -> !p.equals("/proc/net/udplite"), "x86_64", List.of()),
+                Optional.of(List.of())).run();
+        assertThat(noLite.verdict()).isEqualTo(Verdict.SKIP);
+        assertThat(noLite.message()).isEqualTo("the guest kernel has no /proc/net/udplite");
+        assertThat(new UpstreamCase(lite, ZdtmDesc.DEFAULT, Flavor.H, settings(), g,
+                new GuestTraits(f -> true, p -> true, "x86_64", List.of()), Optional.of(List.of())).run().verdict())
+                .isEqualTo(Verdict.PASS);
         CaseResult notBuilt = new UpstreamCase(entry("static/a"), ZdtmDesc.DEFAULT, Flavor.H, settings(), g,
                 new GuestTraits(f -> true, "x86_64", List.of()), Optional.empty()).run();
         assertThat(notBuilt.verdict()).isEqualTo(Verdict.SKIP);
