@@ -96,11 +96,12 @@ criu_check_proto() {
 criu_build_into() {
 	local out=$1 prefix=$2 rundir=$3 src=$1/src; shift 3
 	local vars=(PREFIX="$prefix" RUNDIR="$rundir" NO_GNUTLS=1)
+	# Run as a condition by cache_build, where set -e does not apply: each step stops the build itself.
 	mkdir -p "$src"
-	tar -xf "$(criu_source_tarball)" -C "$src" --strip-components=1
-	apply_patches "$src" "$@"
-	criu_check_proto "$src"
-	timed "criu: compile (prefix $prefix)" criu_make "$out/build.log" -j"$BUILD_JOBS" -C "$src" "${vars[@]}" criu
+	tar -xf "$(criu_source_tarball)" -C "$src" --strip-components=1 || return
+	apply_patches "$src" "$@" || return
+	criu_check_proto "$src" || return
+	timed "criu: compile (prefix $prefix)" criu_make "$out/build.log" -j"$BUILD_JOBS" -C "$src" "${vars[@]}" criu || return
 	criu_make "$out/build.log" -C "$src" "${vars[@]}" DESTDIR="$out/root" install-criu
 }
 

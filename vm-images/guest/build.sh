@@ -153,18 +153,39 @@ guest_install_kernel_modules() {
 	cp "$KERNEL_DIR/modules/"*.ko "$KERNEL_DIR/modules/load.list" "$dir/"
 }
 
-guest_build_upstream_zdtm() {
-	local root=$1 out=$1.zdtm
-	[ -f "$ZDTM_HOOK" ] || return 0
+# CRIU's zdtm tests depend on CRIU and the hook alone, not on the kernel: one cache entry serves the guest
+# of every kernel of the matrix (it takes about two minutes to build).
+zdtm_upstream_hash() {
+	local hook_inputs=()
+	mapfile -t hook_inputs < <(guest_hook_inputs)
+	hash_inputs "criu=$CRIU_HASH" "host=$(dpkg-query -W -f='${Package}=${Version} ' libc6-dev gcc 2>/dev/null)" \
+		"hook=${#hook_inputs[@]}" "${hook_inputs[@]}"
+}
+
+zdtm_upstream_build_into() {
+	local out=$1
 	(
 		# shellcheck source=/dev/null
 		. "$ZDTM_HOOK"
 		declare -F zdtm_tests_build >/dev/null || die "guest: $ZDTM_HOOK does not define zdtm_tests_build"
 		zdtm_tests_build "$CRIU_DIR/src" "$out"
 	) || die "guest: zdtm_tests_build failed"
+}
+
+# Sets ZDTM_UPSTREAM_DIR (empty without the hook).
+zdtm_upstream_component() {
+	ZDTM_UPSTREAM_DIR=
+	[ -f "$ZDTM_HOOK" ] || return 0
+	cache_component zdtm-upstream "$(zdtm_upstream_hash)" zdtm_upstream_build_into manifest.tsv
+	ZDTM_UPSTREAM_DIR=$CACHE_DIR
+}
+
+guest_build_upstream_zdtm() {
+	local root=$1
+	[ -n "${ZDTM_UPSTREAM_DIR:-}" ] || return 0
 	mkdir -p "$root/opt/zdtm/upstream"
-	cp -a "$out/." "$root/opt/zdtm/upstream/"
-	rm -rf "$out"
+	cp -a "$ZDTM_UPSTREAM_DIR/." "$root/opt/zdtm/upstream/"
+	rm -f "$root/opt/zdtm/upstream/$CACHE_MANIFEST"
 }
 
 guest_populate() {
@@ -191,7 +212,7 @@ guest_populate() {
 		guest_build_selftest "$root"
 		guest_build_stress "$root"
 	fi
-	timed "guest: upstream zdtm tests (hook)" guest_build_upstream_zdtm "$root"
+	guest_build_upstream_zdtm "$root"
 }
 
 # newc, root-owned, sorted and without timestamps so the same inputs give the same bytes.
@@ -204,9 +225,10 @@ guest_pack() {
 guest_build_into() {
 	local out=$1 root=$1/root
 	mkdir -p "$root"
-	guest_populate "$root"
-	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort) >"$out/contents.txt"
-	timed "guest: pack initramfs" guest_pack "$root" "$out/initramfs.cpio.gz"
+	# Run as a condition by cache_build, where set -e does not apply: each step stops the build itself.
+	guest_populate "$root" || return
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort) >"$out/contents.txt" || return
+	timed "guest: pack initramfs" guest_pack "$root" "$out/initramfs.cpio.gz" || return
 	rm -rf "$root"
 	log "guest: initramfs $(du -h "$out/initramfs.cpio.gz" | cut -f1) ($(wc -l <"$out/contents.txt") entries)"
 }
@@ -215,6 +237,7 @@ guest_build_into() {
 guest_component() {
 	GUEST_HAS_AGENT=no
 	guest_have_agent && GUEST_HAS_AGENT=yes
+	zdtm_upstream_component
 	GUEST_HASH=$(guest_hash)
 	cache_component guest "$GUEST_HASH" guest_build_into initramfs.cpio.gz contents.txt
 	GUEST_DIR=$CACHE_DIR
