@@ -33,6 +33,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     public static final String ARTIFACTS_PROPERTY = "zdtm.artifacts";
+    /** The report entry that names the guest kernel (uname -r) a test ran on; the HTML report shows it. */
+    public static final String KERNEL_REPORT_KEY = "zdtm.kernel";
     static final int CONSOLE_ARTIFACT_LINES = 3000;
 
     private static final Namespace NS = Namespace.create(ZdtmExtension.class);
@@ -64,6 +66,8 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
             lease = pool.lease(aloneInGuest(context), LEASE_PATIENCE);
             Guest guest = Guest.open(lease.vm(), SharedVm.nextTestId(), criuBinary(context));
             context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, lease.vm(), lease));
+            // The report names the guest kernel each test ran on (the matrix runs one suite on several).
+            context.publishReportEntry(KERNEL_REPORT_KEY, KernelFeatures.of(guest).release());
         } catch (RuntimeException e) {
             // Remember the VM (if any) so afterEach can still attach its console log.
             context.getStore(NS).put(GUEST_KEY, new GuestSlot(null, e, lease == null ? null : lease.vm(), lease));
@@ -235,6 +239,7 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
                 attempt(notes, log.name(), () -> a.add("criu-" + log.name(), log.text()));
             }
             if (guest.vm().isAlive()) {
+                attempt(notes, "kernel", () -> a.add("guest-kernel.txt", KernelFeatures.of(guest).release() + "\n"));
                 attempt(notes, "dmesg", () -> a.add("dmesg.txt", guest.dmesgSinceOpen()));
             } else {
                 notes.add("guest gone: no dmesg (see console.log)");

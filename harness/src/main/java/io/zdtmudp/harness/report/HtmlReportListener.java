@@ -73,6 +73,10 @@ public final class HtmlReportListener implements TestExecutionListener {
         if (r != null && artifacts != null) {
             r.artifactDirectory(id, Path.of(artifacts));
         }
+        String kernel = entry.getKeyValuePairs().get(RunRecord.KERNEL_KEY);
+        if (r != null && kernel != null) {
+            r.kernel(kernel);
+        }
     }
 
     @Override
@@ -84,8 +88,9 @@ public final class HtmlReportListener implements TestExecutionListener {
     }
 
     /** When and where: several modules and reruns each leave a page, and they look alike. */
-    private static String subtitle() {
-        return "finished " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + System.getProperty("user.dir");
+    private static String subtitle(RunRecord r) {
+        String kernels = r.kernels().isEmpty() ? "" : "; guest kernel " + String.join(", ", r.kernels());
+        return "finished " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + System.getProperty("user.dir") + kernels;
     }
 
     @Override
@@ -97,7 +102,7 @@ public final class HtmlReportListener implements TestExecutionListener {
         Path file = dir.resolve(FILE_NAME);
         try {
             Files.createDirectories(dir);
-            Files.writeString(file, HtmlReport.render("zdtm-udp test run", subtitle(), r.rows(), r.elapsed(), dir), StandardCharsets.UTF_8);
+            Files.writeString(file, HtmlReport.render("zdtm-udp test run", subtitle(r), r.rows(), r.elapsed(), dir), StandardCharsets.UTF_8);
             System.out.println("zdtm: HTML report " + file.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             // The run's verdicts stand without the page; say why it is missing.

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.platform.engine.TestExecutionResult;
@@ -19,12 +21,15 @@ import org.junit.platform.launcher.TestPlan;
 final class RunRecord {
     /** The key ZdtmExtension publishes a failed test's artifact directory under. */
     static final String ARTIFACTS_KEY = "zdtm.artifacts";
+    /** The key ZdtmExtension publishes the guest kernel's release under (ZdtmExtension.KERNEL_REPORT_KEY). */
+    static final String KERNEL_KEY = "zdtm.kernel";
 
     private final TestPlan plan;
     private final long startNanos = System.nanoTime();
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, List<Path>> files = new ConcurrentHashMap<>();
     private final Map<String, ReportRow> rows = new LinkedHashMap<>();
+    private final Set<String> kernels = new ConcurrentSkipListSet<>();
 
     RunRecord(TestPlan plan) {
         this.plan = plan;
@@ -37,6 +42,15 @@ final class RunRecord {
     /** An artifact directory: every file in it is linked when the report is written. */
     void artifactDirectory(TestIdentifier id, Path dir) {
         files.computeIfAbsent(id.getUniqueId(), k -> new ArrayList<>()).add(dir);
+    }
+
+    void kernel(String release) {
+        kernels.add(release);
+    }
+
+    /** The guest kernels the run's tests reported, sorted. */
+    List<String> kernels() {
+        return List.copyOf(kernels);
     }
 
     void file(TestIdentifier id, Path file) {

@@ -101,7 +101,9 @@ class HtmlReportListenerTest {
         abstract static class Cases {
             @ParameterizedTest
             @EnumSource(Family.class)
-            void queueSurvives(Family family) {
+            void queueSurvives(Family family, TestReporter reporter) {
+                // What ZdtmExtension publishes for every test: the guest kernel's release.
+                reporter.publishEntry(RunRecord.KERNEL_KEY, family == Family.INET ? "7.2.8" : "6.1.192");
             }
         }
 
@@ -117,8 +119,9 @@ class HtmlReportListenerTest {
     }
 
     @Test
-    void nestedClassesOfATestClassAreFlavorsOfItsCases() throws Exception {
+    void nestedClassesOfATestClassAreFlavorsOfItsCasesAndThePageNamesTheGuestKernels() throws Exception {
         Document doc = parse(launch(selectClass(NestedSample.class), Map.of(SAMPLE, "true"), Map.of()));
+        assertThat(select(doc, "//p").get(0).getTextContent()).endsWith("; guest kernel 6.1.192, 7.2.8");
         List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
         assertThat(rows).extracting(r -> r.getAttribute("data-class") + " " + r.getAttribute("data-case") + " "
                 + r.getAttribute("data-flavor")).containsExactlyInAnyOrder(
