@@ -19,9 +19,15 @@ public enum CriuBinary {
         return path;
     }
 
-    /** patched (default when empty) or stock. */
+    /**
+     * patched (default when empty) or stock; the path of your own CRIU tree or binary is the guest's
+     * /usr/sbin/criu (the image is built with it: vm-images/criu/byo.sh), so it runs as patched does.
+     */
     public static CriuBinary parse(String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.startsWith("/")) {
+            return PATCHED;
+        }
         switch (v) {
             case "":
             case "patched":

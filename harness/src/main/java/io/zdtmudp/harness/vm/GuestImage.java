@@ -12,7 +12,8 @@ import java.util.Optional;
  * The guest build: kernel, initramfs and the build's manifest (vm-images/out/). Found through
  * -Dzdtm.images=DIR, else by walking up from the working directory to a vm-images/out/, whose
  * subdirectory -Dzdtm.kernel=K (vm-images/out/K/, what ZDTM_KERNEL=K vm-images/build publishes)
- * is taken when that property is set; out/ itself is the primary kernel's guest.
+ * is taken when that property is set; out/ itself is the primary kernel's guest. A path in -Dzdtm.kernel
+ * or -Dzdtm.criu is your own kernel or CRIU: its guest is built first ({@link OwnBuild}).
  */
 public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest) {
     public static final String PROPERTY = "zdtm.images";
@@ -27,6 +28,9 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
         return locate(imagesProperty, System.getProperty(KERNEL_PROPERTY), workingDir);
     }
 
+    /** The CRIU property (patched, stock, or the path of your own CRIU tree or binary). */
+    static final String CRIU_PROPERTY = "zdtm.criu";
+
     /** As {@link #locate(String, Path)}, with the kernel given rather than read from -Dzdtm.kernel. */
     public static GuestImage locate(String imagesProperty, String kernel, Path workingDir) {
         if (imagesProperty != null && !imagesProperty.isBlank()) {
@@ -34,11 +38,16 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
         }
         Path out = findOut(workingDir).orElseThrow(() -> new IllegalStateException(
                 NOT_BUILT + " (no vm-images/out/ above " + workingDir + "; or set -D" + PROPERTY + "=DIR)"));
+        String criu = System.getProperty(CRIU_PROPERTY);
+        if (OwnBuild.isPath(kernel) || OwnBuild.isPath(criu)) {
+            return fromDir(OwnBuild.ensure(out, kernel, criu));
+        }
         if (kernel == null || kernel.isBlank()) {
             return fromDir(out);
         }
         if (!kernel.matches("[0-9A-Za-z._-]+") || kernel.startsWith(".")) {
-            throw new IllegalArgumentException("-D" + KERNEL_PROPERTY + "=" + kernel + ": not a kernel name such as 7.2 or 6.1");
+            throw new IllegalArgumentException("-D" + KERNEL_PROPERTY + "=" + kernel
+                    + ": not a kernel name such as 7.2 or 6.1, nor the absolute path of your own kernel tree or bzImage");
         }
         return fromDir(out.resolve(kernel));
     }

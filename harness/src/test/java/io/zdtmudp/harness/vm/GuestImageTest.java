@@ -53,4 +53,20 @@ class GuestImageTest {
         assertThatThrownBy(() -> GuestImage.locate(null, "6.12", tmp)).hasMessageStartingWith("guest image not built: run ci/setup");
         assertThatThrownBy(() -> GuestImage.locate(null, "../x", tmp)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A path is your own kernel: vm-images/build runs with it in ZDTM_KERNEL and its out/byo/ is booted. */
+    @Test
+    void zdtmKernelPathBuildsItsGuestFirstAndAFailedBuildSaysWhy() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("vm-images/out"));
+        Files.writeString(tmp.resolve("vm-images/build"), """
+                case $ZDTM_KERNEL in *bad*) echo "  CONFIG_VIRTIO_CONSOLE (the guest needs =y, the config has m)"; exit 1 ;; esac
+                mkdir -p "$(dirname "$0")/out/byo" && cd "$(dirname "$0")/out/byo" &&
+                echo k > bzImage && echo i > initramfs.cpio.gz && echo "KERNEL_VERSION=$ZDTM_KERNEL" > manifest.env
+                """);
+        GuestImage img = GuestImage.locate(null, "/home/dev/linux", tmp);
+        assertThat(img.kernel()).isEqualTo(out.resolve("byo/bzImage").toAbsolutePath());
+        assertThat(img.manifest()).containsEntry("KERNEL_VERSION", "/home/dev/linux");
+        assertThatThrownBy(() -> GuestImage.locate(null, "/home/dev/bad-linux", tmp))
+                .hasMessageContaining("failed (exit 1)").hasMessageContaining("CONFIG_VIRTIO_CONSOLE");
+    }
 }
