@@ -19,6 +19,8 @@ final class OwnBuild {
     /** A cold kernel compile on a busy 2-core machine takes long; the build's own checks fail in seconds. */
     private static final long TIMEOUT_MINUTES = 120;
     private static final Map<List<String>, Path> BUILT = new HashMap<>();
+    /** A failed build is not retried by every later test of the run: they fail with its message. */
+    private static final Map<List<String>, IllegalStateException> FAILED = new HashMap<>();
 
     private OwnBuild() {}
 
@@ -33,6 +35,20 @@ final class OwnBuild {
         if (dir != null) {
             return dir;
         }
+        if (FAILED.containsKey(key)) {
+            throw new IllegalStateException(FAILED.get(key).getMessage());
+        }
+        try {
+            dir = build(out, key, kernel, criu);
+        } catch (IllegalStateException e) {
+            FAILED.put(key, e);
+            throw e;
+        }
+        BUILT.put(key, dir);
+        return dir;
+    }
+
+    private static Path build(Path out, List<String> key, String kernel, String criu) {
         Path script = out.getParent().resolve("build");
         Path log = out.resolve("byo-build.log");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
@@ -61,9 +77,7 @@ final class OwnBuild {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building " + key, e);
         }
-        dir = out.resolve("byo");
-        BUILT.put(key, dir);
-        return dir;
+        return out.resolve("byo");
     }
 
     private static String tail(Path log, int lines) throws IOException {
