@@ -1,22 +1,16 @@
 # shellcheck shell=bash
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
-# Kernel component, one of a matrix selected by ZDTM_KERNEL (default 7.2, the primary):
-#   7.2  Debian's original linux 7.2.8 tarball (sid pool, fetched once from the host's Debian mirror,
-#        pinned by sha256, cached under $ZDTM_CACHE/src-linux-<version>/)
-#   6.1  Debian's linux-source-6.1 package (/usr/src/linux-source-6.1.tar.xz)
-# Each kernel has its own series, kernel/<kernel>/patches/*.patch, and is configured as tinyconfig +
-# kvm_guest.config + kernel/config.fragment (+ kernel/<kernel>/config.fragment when present), with
-# everything built in. Each is its own cache entry (kernel-<kernel>-<hash>), keyed by its inputs.
-# Cache entry: bzImage, .config, headers/ (patched uapi) and selftests/ (sources the guest compiles).
+# Kernel component, one of a matrix selected by ZDTM_KERNEL (default 7.2, the primary).
+# Ours are built from source with our UDP repair series, one directory kernel/<kernel>/ each (see
+# kernel_select): 7.2 from Debian's original tarball (sid pool, pinned by sha256, cached under
+# $ZDTM_CACHE/src-linux-<version>/), 6.12 and 6.1 from Debian's linux-source-<version> packages.
+# Each is configured as tinyconfig + kvm_guest.config + kernel/config.fragment (+ its own
+# config.fragment when present), with everything built in, and is its own cache entry
+# (kernel-<kernel>-<hash>) keyed by its inputs: bzImage, .config, headers/ (patched uapi) and
+# selftests/ (sources the guest compiles).
 #
-# Another kernel is one more case in kernel_select, e.g. 6.12: linux-source-6.12 from
-# bookworm-security as a "package" source, with its own kernel/6.12/patches/.
-#
-# Stock kernels (kernel/stock.sh): Debian's binary packages, booted as shipped, with the guest's modules:
-#   debian-6.1   linux-image-6.1.0-50-amd64 6.1.176-1 (bookworm)
-#   debian-6.12  linux-image-6.12.95+deb12-amd64 6.12.95-1~bpo12+1 (bookworm-backports)
-#   debian-7.2   linux-binary/linux-modules-7.2.13+deb14-amd64 7.2.13-1 (sid)
+# Stock kernels (debian-<version>, kernel/stock.sh): Debian's binary packages, booted as shipped.
 
 ZDTM_KERNEL=${ZDTM_KERNEL:-7.2}
 # The kernel vm-images/out/ itself points at (the harness default).
@@ -25,46 +19,51 @@ KERNEL_FRAGMENT_COMMON=$VM_IMAGES_DIR/kernel/config.fragment
 # shellcheck source=vm-images/kernel/stock.sh
 . "$VM_IMAGES_DIR/kernel/stock.sh"
 
-# Sets KERNEL_SOURCE (package | archive), KERNEL_TARBALL, the package or archive details, and the
+# The kernels built from source, each a directory kernel/<kernel>/ with
+#   source              where the tree comes from (sourced): KERNEL_SOURCE=archive with
+#                       KERNEL_UPSTREAM, KERNEL_ARCHIVE_PATH (in the Debian pool) and KERNEL_ARCHIVE_SHA256,
+#                       or KERNEL_SOURCE=package with KERNEL_PACKAGE (installs /usr/src/<package>.tar.xz)
+#   patches/*.patch     its UDP repair series
+#   config.fragment     optional, on top of kernel/config.fragment
+# All three are that kernel's cache inputs: adding or changing one kernel rebuilds no other.
+kernel_built_names() {
+	local d
+	for d in "$VM_IMAGES_DIR"/kernel/*/source; do basename "$(dirname "$d")"; done | sort -V
+}
+
+# Sets KERNEL_SOURCE (package | archive | stock), KERNEL_TARBALL, the package or archive details, and the
 # per-kernel series and fragment for ZDTM_KERNEL.
 kernel_select() {
+	local dir=$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL
+	if kernel_stock_select_named "$ZDTM_KERNEL"; then
+		return 0
+	fi
 	case $ZDTM_KERNEL in
-	7.2)
-		KERNEL_SOURCE=archive
-		KERNEL_UPSTREAM=7.2.8
-		KERNEL_ARCHIVE_PATH=pool/main/l/linux/linux_${KERNEL_UPSTREAM}.orig.tar.xz
-		KERNEL_ARCHIVE_SHA256=08f058f9de8d487e32a5c9e2855ee7e35bee1a047e77d37ba797d734c0cc07b3
+	*/* | .* | '') dir= ;;
+	esac
+	if [ -z "$dir" ] || [ ! -f "$dir/source" ]; then
+		die "ZDTM_KERNEL=$ZDTM_KERNEL: unknown kernel (known: $(kernel_built_names | tr '\n' ' ')${KERNEL_STOCK_NAMES[*]})"
+	fi
+	KERNEL_SOURCE='' KERNEL_PACKAGE='' KERNEL_UPSTREAM='' KERNEL_ARCHIVE_PATH='' KERNEL_ARCHIVE_SHA256=''
+	# shellcheck source=/dev/null
+	. "$dir/source"
+	case $KERNEL_SOURCE in
+	archive)
+		[ -n "$KERNEL_UPSTREAM" ] && [ -n "$KERNEL_ARCHIVE_PATH" ] && [ ${#KERNEL_ARCHIVE_SHA256} -eq 64 ] ||
+			die "$dir/source: an archive kernel needs KERNEL_UPSTREAM, KERNEL_ARCHIVE_PATH and a sha256"
 		KERNEL_TARBALL=${KERNEL_TARBALL:-$ZDTM_CACHE/src-linux-$KERNEL_UPSTREAM/${KERNEL_ARCHIVE_PATH##*/}}
 		;;
-	6.1)
-		KERNEL_SOURCE=package
-		KERNEL_PACKAGE=linux-source-6.1
-		KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+	package)
+		[ -n "$KERNEL_PACKAGE" ] || die "$dir/source: a package kernel needs KERNEL_PACKAGE"
+		KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/$KERNEL_PACKAGE.tar.xz}
 		;;
-	debian-6.1)
-		kernel_stock_select bookworm 6.1.0-50-amd64 \
-			"linux-image-6.1.0-50-amd64=6.1.176-1 7b5597492a0a65aee61985a492e6bcc3f2cde830072a0e3b3d8c7e1b90279bd3"
-		return 0
-		;;
-	debian-6.12)
-		kernel_stock_select bookworm-backports 6.12.95+deb12-amd64 \
-			"linux-image-6.12.95+deb12-amd64=6.12.95-1~bpo12+1 5e524b782be67cb0d6a2e7b51816a2ac519e573ef7324b9a63a4124365653ecc"
-		return 0
-		;;
-	debian-7.2)
-		# sid splits the image: linux-binary has vmlinuz, linux-modules the modules, linux-base the config.
-		kernel_stock_select sid 7.2.13+deb14-amd64 \
-			"linux-binary-7.2.13+deb14-amd64=7.2.13-1 fb8cd0ade4ef82d9dde1dcf183d4bf4033db1b549b0acc9973855ad9cc48c4f5" \
-			"linux-modules-7.2.13+deb14-amd64=7.2.13-1 a37a3d200915c4cf524e90c81bbb2a8b683d292cd00873e89c23b2ef32b1bf11" \
-			"linux-base-7.2.13+deb14-amd64=7.2.13-1 2b2d3c6e224358c60974d0bc87461da99a85733eb1fec035b5167582c3bede2b"
-		return 0
-		;;
-	*) die "ZDTM_KERNEL=$ZDTM_KERNEL: unknown kernel (known: 7.2 6.1 debian-6.1 debian-6.12 debian-7.2)" ;;
+	*) die "$dir/source: KERNEL_SOURCE must be archive or package, not '$KERNEL_SOURCE'" ;;
 	esac
-	KERNEL_PATCH_DIR=$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/patches
+	KERNEL_SELECT_FILE=$dir/source
+	KERNEL_PATCH_DIR=$dir/patches
 	KERNEL_FRAGMENTS=("$KERNEL_FRAGMENT_COMMON")
-	if [ -f "$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/config.fragment" ]; then
-		KERNEL_FRAGMENTS+=("$VM_IMAGES_DIR/kernel/$ZDTM_KERNEL/config.fragment")
+	if [ -f "$dir/config.fragment" ]; then
+		KERNEL_FRAGMENTS+=("$dir/config.fragment")
 	fi
 }
 kernel_select
@@ -116,7 +115,7 @@ kernel_hash() {
 		"tarball-sha256=$(cached_file_sha256 "$KERNEL_TARBALL")" \
 		"patches=${#patches[@]}" "glob:$KERNEL_PATCH_DIR:*.patch" \
 		"fragments=${#frags[@]}" "${frags[@]}" \
-		"file:$VM_IMAGES_DIR/kernel/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
+		"file:$KERNEL_SELECT_FILE" "file:$VM_IMAGES_DIR/kernel/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
 }
 
 # The kernel tarball is 140 MB; its checksum is remembered per (path, size, mtime).

@@ -34,6 +34,31 @@ kernel_stock_select() {
 	KERNEL_FRAGMENTS=()
 }
 
+# The stock kernels of the matrix and their pinned packages.
+KERNEL_STOCK_NAMES=(debian-6.1 debian-6.12 debian-7.2)
+
+# kernel_stock_select_named NAME: selects stock kernel NAME; fails (selecting nothing) for another name.
+kernel_stock_select_named() {
+	case $1 in
+	debian-6.1)
+		kernel_stock_select bookworm 6.1.0-50-amd64 \
+			"linux-image-6.1.0-50-amd64=6.1.176-1 7b5597492a0a65aee61985a492e6bcc3f2cde830072a0e3b3d8c7e1b90279bd3"
+		;;
+	debian-6.12)
+		kernel_stock_select bookworm-backports 6.12.95+deb12-amd64 \
+			"linux-image-6.12.95+deb12-amd64=6.12.95-1~bpo12+1 5e524b782be67cb0d6a2e7b51816a2ac519e573ef7324b9a63a4124365653ecc"
+		;;
+	debian-7.2)
+		# sid splits the image: linux-binary has vmlinuz, linux-modules the modules, linux-base the config.
+		kernel_stock_select sid 7.2.13+deb14-amd64 \
+			"linux-binary-7.2.13+deb14-amd64=7.2.13-1 fb8cd0ade4ef82d9dde1dcf183d4bf4033db1b549b0acc9973855ad9cc48c4f5" \
+			"linux-modules-7.2.13+deb14-amd64=7.2.13-1 a37a3d200915c4cf524e90c81bbb2a8b683d292cd00873e89c23b2ef32b1bf11" \
+			"linux-base-7.2.13+deb14-amd64=7.2.13-1 2b2d3c6e224358c60974d0bc87461da99a85733eb1fec035b5167582c3bede2b"
+		;;
+	*) return 1 ;;
+	esac
+}
+
 # The Debian version of the package that carries vmlinuz (the first one pinned).
 kernel_stock_version() {
 	local first=${KERNEL_STOCK_DEBS[0]%% *}
