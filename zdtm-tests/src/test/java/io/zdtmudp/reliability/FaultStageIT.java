@@ -56,7 +56,7 @@ class FaultStageIT {
         interruptedRestoreIsWholeOrNothing(guest, "post-restore", "exit 1");
     }
 
-    /** The task waits in the restorer for criu: it dies with criu (CRIU patch 0014). */
+    /** The task waits in the restorer for criu: it dies with criu (CRIU patches-restore/0001). */
     @Test
     void criuKilledAtPostRestoreLeavesNoHalfRestoredTask(Guest guest) {
         interruptedRestoreIsWholeOrNothing(guest, "post-restore", KILL_CRIU);
