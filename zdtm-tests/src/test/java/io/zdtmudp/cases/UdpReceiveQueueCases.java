@@ -162,6 +162,25 @@ abstract class UdpReceiveQueueCases {
                         family.host(5).host(), family.host(6).host());
     }
 
+    /**
+     * As in a container: the task owns its network namespace, so CRIU dumps it, and restores it with its
+     * network locked until the task resumes. The queue, from two sources, must pass the lock on every path.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void taskOwningItsNetworkNamespace(IpFamily family, Guest guest) {
+        var s = new UdpScenario().inOwnNetworkNamespace();
+        var rx = s.socket("rx", family).bind(family.any().withPort(RX_PORT)).pktinfo();
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(TX_PORT));
+        Endpoint other = family.host(3).withPort(8003);
+        s.withAddress(other);
+        var tx3 = s.socket("tx3", family).bind(other);
+        List<Datagram> sent = new java.util.ArrayList<>(s.sendMany(tx, rx, 64, 200, 11));
+        sent.add(s.send(tx3, rx, Payload.text("from a second source")));
+        sent.add(s.send(tx, rx, Payload.empty()));
+        assertThat(cycle(guest, s).received(rx)).containsExactlyElementsOf(sent);
+    }
+
     @Test
     void ipv4MappedDatagramsOnADualStackSocket(Guest guest) {
         var s = new UdpScenario();

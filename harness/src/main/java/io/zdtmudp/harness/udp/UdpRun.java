@@ -81,14 +81,27 @@ public final class UdpRun implements AutoCloseable {
 
     private void launch() {
         guest.run("mkdir", "-p", dir);
-        for (Endpoint a : scenario.extraAddresses()) {
-            guest.run("ip", "-6", "addr", "add", a.host() + "/128", "dev", "lo", "nodad");
-        }
         String script = scenario.script();
         guest.writeFile(dir + "/script", script);
         guest.attach("udpq.script", script);
+        List<String> udpq = List.of(WORKLOAD, dir + "/script", dir + "/ready", dir + "/result");
+        List<String> argv;
+        if (scenario.ownsNetworkNamespace()) {
+            // unshare without --fork execs in place, and so does sh: the pid spawned is udpq's.
+            StringBuilder sh = new StringBuilder(Guest.IP + " link set lo up");
+            for (Endpoint a : scenario.extraAddresses()) {
+                sh.append(" && ").append(Guest.IP).append(" -6 addr add ").append(a.host()).append("/128 dev lo nodad");
+            }
+            sh.append(" && exec ").append(String.join(" ", udpq));
+            argv = List.of("unshare", "--net", "--", "sh", "-c", sh.toString());
+        } else {
+            for (Endpoint a : scenario.extraAddresses()) {
+                guest.run("ip", "-6", "addr", "add", a.host() + "/128", "dev", "lo", "nodad");
+            }
+            argv = udpq;
+        }
         GuestProcess p = guest.spawn(GuestCommand.builder()
-                .args(WORKLOAD, dir + "/script", dir + "/ready", dir + "/result")
+                .args(argv.toArray(String[]::new))
                 .stdoutPath(dir + "/udpq.log").build());
         pid = p.pid();
         running = true;
@@ -146,6 +159,7 @@ public final class UdpRun implements AutoCloseable {
         if (readout.envValue() != null) {
             b.env(QueueReadout.ENV, readout.envValue());
         }
+        b.extraArgs(namespaceArgs());
         CriuResult r = criu.dump(b.build());
         lastDump = r;
         if (r.succeeded()) {
@@ -154,6 +168,14 @@ public final class UdpRun implements AutoCloseable {
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
         return r;
+    }
+
+    /**
+     * A namespace of the workload's own is locked by CRIU during dump and restore; the guest has nftables
+     * (CRIU links libnftables) but no iptables, CRIU's default lock.
+     */
+    private String[] namespaceArgs() {
+        return scenario.ownsNetworkNamespace() ? new String[] {"--network-lock", "nftables"} : new String[0];
     }
 
     /** CRIU's result (command, exit, log) of the last checkpoint attempt. */
@@ -269,6 +291,7 @@ public final class UdpRun implements AutoCloseable {
         if (injection.envValue() != null) {
             b.env(QueueInjection.ENV, injection.envValue());
         }
+        b.extraArgs(namespaceArgs());
         RestoreOptions options = b.build();
         CriuResult r = criu.restore(options);
         lastRestore = r;

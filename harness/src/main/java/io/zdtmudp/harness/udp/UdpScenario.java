@@ -27,6 +27,7 @@ public final class UdpScenario {
     private final List<String> after = new ArrayList<>();
     private final List<String> afterEarly = new ArrayList<>();
     private final Set<Endpoint> extraAddresses = new LinkedHashSet<>();
+    private boolean ownNetworkNamespace;
     private final List<String> closed = new ArrayList<>();
     private final Map<String, List<Datagram>> afterSends = new LinkedHashMap<>();
     private final Map<Integer, UdpSocket> socketAt = new LinkedHashMap<>();
@@ -132,6 +133,20 @@ public final class UdpScenario {
 
     public Set<Endpoint> extraAddresses() {
         return Set.copyOf(extraAddresses);
+    }
+
+    /**
+     * Runs the workload in a network namespace of its own, as a container's process is: CRIU then dumps
+     * that namespace with it, locks its network during the restore and recreates it. The test's
+     * addresses are added there, on a loopback brought up first.
+     */
+    public UdpScenario inOwnNetworkNamespace() {
+        ownNetworkNamespace = true;
+        return this;
+    }
+
+    public boolean ownsNetworkNamespace() {
+        return ownNetworkNamespace;
     }
 
     /** What to do after the restore, after every open socket was drained. */
