@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 class SelectionListTest {
 
     @Test
-    void udpListHasTheEightUdpTestsAndDemandsThatTheCorkedOnePasses() {
+    void udpListHasTheEightUpstreamUdpTestsOurFourAndDemandsThatTheCorkedOnePasses() {
         SelectionList l = SelectionList.load("udp");
         assertThat(l.entries()).extracting(ListEntry::name).containsExactly("static/socket_udp",
                 "static/socket6_udp", "static/socket_udplite", "static/socket_udp_shutdown",
                 "static/socket_udp-broadcast", "static/socket_udp-corked", "static/sk-freebind",
-                "static/sk-freebind-false");
+                "static/sk-freebind-false", "static/socket_udp_queue", "static/socket6_udp_queue",
+                "static/socket_udp_more", "static/socket6_udp_more");
         ListEntry corked = l.entries().get(5);
         assertThat(corked.droppedFlags()).containsExactly("crfail");
         // Cork support landed (issue #4): no expected failure excuses a refused dump any more.
