@@ -98,6 +98,14 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
         return m;
     }
 
+    /**
+     * Whether the kernel rewrites its own text while it runs (jump labels, from the manifest's
+     * KERNEL_JUMP_LABEL). Debian's kernels do, ours are built without.
+     */
+    public boolean patchesOwnText() {
+        return "yes".equals(manifest.get("KERNEL_JUMP_LABEL"));
+    }
+
     /** Identifies this kernel for caches (the manifest's KERNEL_HASH, else size and mtime of the file). */
     public String kernelKey() {
         String h = manifest.get("KERNEL_HASH");

@@ -35,6 +35,16 @@ class VmConfigTest {
     }
 
     @Test
+    void aKernelThatPatchesItsOwnTextRunsOnOneTcgThread() {
+        GuestImage stock = new GuestImage(Path.of("/img/bzImage"), Path.of("/img/initramfs.cpio.gz"),
+                Map.of("KERNEL_JUMP_LABEL", "yes"));
+        assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).build().qemuArgv()))
+                .contains("-accel tcg,thread=single -cpu max");
+        assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).accel(Accelerator.KVM).build().qemuArgv()))
+                .contains("-accel kvm -cpu host");
+    }
+
+    @Test
     void socketPathsMustFitSunPath() {
         assertThatThrownBy(() -> VmConfig.builder(IMAGE).runDir(Path.of("/tmp/" + "x".repeat(100))))
                 .hasMessageContaining("unix socket");
