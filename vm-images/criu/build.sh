@@ -33,22 +33,18 @@ criu_source_tarball() { echo "$ZDTM_CACHE/src-criu-$CRIU_VERSION/$CRIU_TARBALL_N
 # apt may exit non-zero because the mirror does not serve every file of the source package (the .dsc,
 # the .debian.tar.xz): only the pinned checksum is trusted.
 criu_fetch_source() {
-	local dest uri keyring work rc=0
+	local dest work rc=0
 	dest=$(criu_source_tarball)
 	if [ -f "$dest" ]; then
 		[ "$(sha256_of "$dest")" = "$CRIU_TARBALL_SHA256" ] && return 0
 		log "criu: $dest has the wrong checksum, fetching it again"
 		rm -f "$dest"
 	fi
-	read -r uri keyring < <(debian_mirror)
 	work=$(mktemp -d "${TMPDIR:-/tmp}/criu-src.XXXXXX")
-	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
-	printf 'deb-src [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$CRIU_SOURCE_SUITE" >"$work/sources.list"
-	local apt=(apt-get -q -o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=-
-		-o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Sandbox::User=root)
 	log "criu: fetching $CRIU_TARBALL_NAME ($CRIU_SOURCE_SUITE sources from the host's Debian mirror)"
-	"${apt[@]}" update >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; rm -rf "$work"; die "criu: apt-get update failed"; }
-	(cd "$work/dl" && "${apt[@]}" source --download-only "criu=$CRIU_DEB_VERSION") >>"$work/apt.log" 2>&1 || rc=$?
+	private_apt_init "$work" deb-src "$CRIU_SOURCE_SUITE" ||
+		{ cat "$work/apt.log" >&2; rm -rf "$work"; die "criu: apt-get update failed"; }
+	(cd "$work/dl" && private_apt "$work" source --download-only "criu=$CRIU_DEB_VERSION") >>"$work/apt.log" 2>&1 || rc=$?
 	if [ ! -f "$work/dl/$CRIU_TARBALL_NAME" ]; then
 		cat "$work/apt.log" >&2
 		rm -rf "$work"

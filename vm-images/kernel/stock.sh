@@ -73,7 +73,7 @@ kernel_stock_deb_name() {
 # Fetches every pinned .deb the cache does not hold yet, with apt-get download from a private
 # configuration for KERNEL_STOCK_SUITE; a .deb is kept only with its pinned sha256.
 kernel_stock_fetch() {
-	local dir=$ZDTM_CACHE/src-debian-kernel entry name sum want=() uri keyring work rc=0
+	local dir=$ZDTM_CACHE/src-debian-kernel entry name sum want=() work rc=0
 	mkdir -p "$dir"
 	for entry in "${KERNEL_STOCK_DEBS[@]}"; do
 		name=$(kernel_stock_deb_name "$entry") sum=${entry##* }
@@ -85,15 +85,11 @@ kernel_stock_fetch() {
 		want+=("${entry%% *}")
 	done
 	[ ${#want[@]} -gt 0 ] || return 0
-	read -r uri keyring < <(debian_mirror)
 	work=$(mktemp -d "${TMPDIR:-/tmp}/kernel-deb.XXXXXX")
-	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
-	printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$uri" "$KERNEL_STOCK_SUITE" >"$work/sources.list"
-	local apt=(apt-get -q -o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=-
-		-o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Sandbox::User=root)
 	log "kernel: fetching ${want[*]} ($KERNEL_STOCK_SUITE from the host's Debian mirror)"
-	"${apt[@]}" update >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; rm -rf "$work"; die "kernel: apt-get update failed"; }
-	(cd "$work/dl" && "${apt[@]}" download "${want[@]}") >>"$work/apt.log" 2>&1 || rc=$?
+	private_apt_init "$work" deb "$KERNEL_STOCK_SUITE" ||
+		{ cat "$work/apt.log" >&2; rm -rf "$work"; die "kernel: apt-get update failed"; }
+	(cd "$work/dl" && private_apt "$work" download "${want[@]}") >>"$work/apt.log" 2>&1 || rc=$?
 	for entry in "${KERNEL_STOCK_DEBS[@]}"; do
 		name=$(kernel_stock_deb_name "$entry") sum=${entry##* }
 		[ -f "$dir/$name" ] && continue

@@ -63,3 +63,27 @@ debian_mirror_from_one_line() {
 		END { if (!found) exit 1 }
 	' "$@"
 }
+
+# private_apt_init WORK TYPE SUITE: a private apt configuration in WORK (its own sources.list with one
+# TYPE line, deb or deb-src, for SUITE on the host's main mirror; its own lists and cache), updated. The
+# host's apt state is untouched; its settings (proxies and the like) still apply. apt's output goes to
+# WORK/apt.log; fails when the update does.
+private_apt_init() {
+	local work=$1 type=$2 suite=$3 uri keyring
+	read -r uri keyring < <(debian_mirror)
+	mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
+	printf '%s [signed-by=%s] %s %s main\n' "$type" "$keyring" "$uri" "$suite" >"$work/sources.list"
+	private_apt "$work" update >"$work/apt.log" 2>&1
+}
+
+# private_apt WORK ARGS...: apt-get ARGS with the configuration private_apt_init set up in WORK.
+# Release files are not checked for expiry: a mirror may serve a dated snapshot of the archive (this
+# one's sid Release expired weeks ago), and every file the build takes from it is pinned by sha256,
+# which no stale Release file can change; the signature is still checked.
+private_apt() {
+	local work=$1
+	shift
+	apt-get -q -o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=- \
+		-o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Sandbox::User=root \
+		-o Acquire::Check-Valid-Until=false "$@"
+}
