@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 class SelectionListTest {
 
     @Test
-    void udpListHasTheEightUpstreamUdpTestsOurFourAndDemandsThatTheCorkedOnePasses() {
+    void udpListHasTheEightUpstreamUdpTestsOursAndDemandsThatTheCorkedOnePasses() {
         SelectionList l = SelectionList.load("udp");
         assertThat(l.entries()).extracting(ListEntry::name).containsExactly("static/socket_udp",
                 "static/socket6_udp", "static/socket_udplite", "static/socket_udp_shutdown",
                 "static/socket_udp-broadcast", "static/socket_udp-corked", "static/sk-freebind",
                 "static/sk-freebind-false", "static/socket_udp_queue", "static/socket6_udp_queue",
-                "static/socket_udp_more", "static/socket6_udp_more");
+                "static/socket_udp_more", "static/socket6_udp_more", "static/socket_udp_gro",
+                "static/socket_udp_gro_aggregate");
         ListEntry corked = l.entries().get(5);
         assertThat(corked.droppedFlags()).containsExactly("crfail");
         // Cork support landed (issue #4): no expected failure excuses a refused dump any more.
