@@ -2,7 +2,7 @@
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
 # A CRIU from outside vm-images/ (ZDTM_CRIU=/path, -Dzdtm.criu=/path) becomes the guest's /usr/sbin/criu:
-#   a CRIU source tree  built with `make criu` when criu/criu is missing; its test/zdtm is what the guest's
+#   a CRIU source tree  `make criu` runs first (incremental); its test/zdtm is what the guest's
 #                       upstream zdtm tests are built from;
 #   a criu binary       copied as it is (the guest then carries no upstream zdtm tests).
 # The stock build (/opt/criu-stock) stays Debian's tarball. vm-images/build calls criu_byo_component after
@@ -16,10 +16,9 @@ criu_byo_locate() {
 		{ [ -f "$p/Makefile" ] && [ -f "$p/criu/Makefile" ]; } || die "ZDTM_CRIU=$p: not a CRIU source tree"
 		CRIU_BYO_TREE=$(cd "$p" && pwd)
 		CRIU_BYO_BIN=$CRIU_BYO_TREE/criu/criu
-		if [ ! -x "$CRIU_BYO_BIN" ]; then
-			timed "criu: make criu in $CRIU_BYO_TREE" criu_make "$CRIU_BYO_TREE/zdtm-udp-build.log" \
-				-j"$BUILD_JOBS" -C "$CRIU_BYO_TREE" criu || die "criu: make criu failed in $CRIU_BYO_TREE"
-		fi
+		# Always made (incremental): a criu/criu older than the tree's sources is not the developer's CRIU.
+		timed "criu: make criu in $CRIU_BYO_TREE" criu_make "$CRIU_BYO_TREE/zdtm-udp-build.log" \
+			-j"$BUILD_JOBS" -C "$CRIU_BYO_TREE" criu || die "criu: make criu failed in $CRIU_BYO_TREE"
 	elif [ -f "$p" ] && [ -x "$p" ]; then
 		CRIU_BYO_BIN=$(cd "$(dirname "$p")" && pwd)/$(basename "$p")
 	else

@@ -2,7 +2,8 @@
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
 # A kernel from outside vm-images/ (ZDTM_KERNEL=/path, -Dzdtm.kernel=/path), as virtme-ng takes one:
-#   a kernel tree   configured (.config) and built or not: its bzImage is built when missing;
+#   a kernel tree   configured (.config): `make bzImage` runs first (incremental: a tree already built
+#                   costs a few seconds);
 #                   its uapi headers and udp_repair selftest, when it has them, go into the guest;
 #   a bzImage file  with its config beside it, as <dir>/.config or <bzImage>.config.
 # The guest has no modules: every option kernel/config.fragment builds in must be =y in that config,
@@ -79,7 +80,9 @@ kernel_component() {
 	log "kernel: your own, $KERNEL_BYO (ZDTM_KERNEL)"
 	kernel_byo_locate
 	kernel_byo_check_config
-	if [ ! -f "$KERNEL_BYO_IMAGE" ]; then
+	# A tree is always made: make is incremental, and a bzImage older than the sources it was built
+	# from would otherwise boot as if it were the developer's current kernel.
+	if [ -n "$KERNEL_BYO_TREE" ]; then
 		timed "kernel: make bzImage in $KERNEL_BYO_TREE (-j$BUILD_JOBS)" \
 			make -C "$KERNEL_BYO_TREE" -s ARCH=x86_64 -j"$BUILD_JOBS" bzImage || die "kernel: make bzImage failed in $KERNEL_BYO_TREE"
 	fi
