@@ -26,6 +26,7 @@ class KernelSelftestIT {
     @Test
     void udpRepairSelftestPasses(Guest guest) {
         KernelFeatures.assumeUdpRepair(guest, "the udp_repair kselftest, which the guest has only for our kernels");
+        OwnKernelImage.assumeGuestHas(guest, SELFTEST, "the udp_repair kselftest");
         ExecResult r = guest.exec(GuestCommand.builder().args(SELFTEST)
                 .timeout(guest.timeouts().scale(Duration.ofSeconds(60))).build());
         guest.attach("udp_repair.tap", r.stdout() + r.stderr());

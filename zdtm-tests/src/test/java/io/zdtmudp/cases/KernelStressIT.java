@@ -40,6 +40,7 @@ class KernelStressIT {
     @Test
     void randomizedStressLeavesTheKernelHealthy(Guest guest) {
         KernelFeatures.assumeUdpRepair(guest, "UDP_REPAIR_QUEUE and UDP_REPAIR_CORK (the stress drives them directly)");
+        OwnKernelImage.assumeGuestHas(guest, STRESS, "the udp_repair stress");
         int seconds = Integer.getInteger("zdtm.stress.seconds", 60);
         List<String> argv = new ArrayList<>(List.of(STRESS, "-t", Integer.toString(seconds)));
         String seed = System.getProperty("zdtm.stress.seed", "");
