@@ -39,7 +39,8 @@ public final class QemuVmFactory implements VmFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("creating the share dir " + share, e);
         }
-        VmConfig.Builder config = VmConfig.builder(image).shareDir(share);
+        VmConfig.Builder config = VmConfig.builder(image).shareDir(share)
+                .singleTcgThread("single".equals(parameters.apply(VmConfig.TCG_THREAD_PROPERTY).orElse("")));
         Accelerator accel = KvmProbe.resolve(parameters.apply(Accelerator.PROPERTY).orElse(null),
                 VmConfig.builder(image), Path.of(run + "-probe"), image);
         Timeouts timeouts = Timeouts.forAccelerator(accel, parameters.apply(Timeouts.PROPERTY).orElse(null));

@@ -35,11 +35,15 @@ class VmConfigTest {
     }
 
     @Test
-    void aKernelThatPatchesItsOwnTextRunsOnOneTcgThread() {
+    void aKernelThatPatchesItsOwnTextRunsOnOneTcgThreadWhenAsked() {
         GuestImage stock = new GuestImage(Path.of("/img/bzImage"), Path.of("/img/initramfs.cpio.gz"),
                 Map.of("KERNEL_JUMP_LABEL", "yes"));
         assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).build().qemuArgv()))
+                .contains("-accel tcg -cpu max");
+        assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).singleTcgThread(true).build().qemuArgv()))
                 .contains("-accel tcg,thread=single -cpu max");
+        assertThat(String.join(" ", VmConfig.builder(IMAGE).runDir(Path.of("/tmp/zr")).singleTcgThread(true).build().qemuArgv()))
+                .contains("-accel tcg -cpu max");
         assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).accel(Accelerator.KVM).build().qemuArgv()))
                 .contains("-accel kvm -cpu host");
     }
