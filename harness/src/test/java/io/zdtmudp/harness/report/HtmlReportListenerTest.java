@@ -143,6 +143,8 @@ class HtmlReportListenerTest {
         Path reportDir = tmp.resolve("zdtm-report");
         Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
                 .enableTestExecutionListenerAutoRegistration(false)
+                // A sharded run (-Dzdtm.shard) must not shard this sample run too.
+                .enablePostDiscoveryFilterAutoRegistration(false)
                 .addTestExecutionListeners(new HtmlReportListener()).build());
         launcher.execute(LauncherDiscoveryRequestBuilder.request()
                 .selectors(selector)
