@@ -17,7 +17,8 @@
  *        FAMILY: 4 | 6   PROTO: udp | udplite
  *        opts: bind=ADDR,PORT connect=ADDR,PORT v6only=0|1 rcvbuf=N
  *              rcvbufforce=N peekoff=N pktinfo=1 cork=1 reuseaddr=1
- *              ttl=N tos=N recvttl=1 recvtos=1
+ *              ttl=N tos=N recvttl=1 recvtos=1 broadcast=1
+ *              join=GROUP (a multicast group, on lo) mcastlo=1 (send multicast out of lo)
  *   send FROM TO PAYLOAD           to the bound address of socket TO
  *   sendto FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]
  *                                  explicit destination (connected: '-'); ttl/tos
@@ -50,6 +51,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
@@ -226,6 +228,42 @@ static void setopt(int fd, int level, int opt, int val, const char *what)
 		die("setsockopt %s: %s", what, strerror(errno));
 }
 
+/* Multicast stays on lo: the guest's test netns has no other interface to send it out of. */
+static void join_group(struct sock *s, const char *group)
+{
+	unsigned int lo = if_nametoindex("lo");
+
+	if (s->family == AF_INET) {
+		struct ip_mreqn mr = { .imr_ifindex = lo };
+
+		if (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1)
+			die("bad group %s", group);
+		if (setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
+			die("join %s: %s", group, strerror(errno));
+	} else {
+		struct ipv6_mreq mr = { .ipv6mr_interface = lo };
+
+		if (inet_pton(AF_INET6, group, &mr.ipv6mr_multiaddr) != 1)
+			die("bad group %s", group);
+		if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))
+			die("join %s: %s", group, strerror(errno));
+	}
+}
+
+static void multicast_on_lo(struct sock *s)
+{
+	int lo = if_nametoindex("lo");
+
+	if (s->family == AF_INET) {
+		struct ip_mreqn mr = { .imr_ifindex = lo };
+
+		if (setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)))
+			die("setsockopt IP_MULTICAST_IF lo: %s", strerror(errno));
+	} else {
+		setopt(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, lo, "IPV6_MULTICAST_IF lo");
+	}
+}
+
 static void report_local(struct sock *s)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -288,6 +326,12 @@ static void sock_option(struct sock *s, const char *opt, const char *v, int pass
 				die("connect %s: %s", v, strerror(errno));
 		} else if (!strcmp(opt, "v6only")) {
 			setopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, atoi(v), "v6only");
+		} else if (!strcmp(opt, "join")) {
+			join_group(s, v);
+		} else if (!strcmp(opt, "mcastlo")) {
+			multicast_on_lo(s);
+		} else if (!strcmp(opt, "broadcast")) {
+			setopt(s->fd, SOL_SOCKET, SO_BROADCAST, atoi(v), "broadcast");
 		} else if (!strcmp(opt, "reuseaddr")) {
 			setopt(s->fd, SOL_SOCKET, SO_REUSEADDR, atoi(v), "reuseaddr");
 		} else if (!strcmp(opt, "rcvbuf")) {

@@ -75,6 +75,14 @@ public final class Endpoint {
         return true;
     }
 
+    /** 224.0.0.0/4 or ff00::/8 (an IPv4-mapped address counts as its IPv4 self). */
+    public boolean isMulticast() {
+        if (address.length == 4 || isMapped()) {
+            return (address[address.length - 4] & 0xf0) == 0xe0;
+        }
+        return (address[0] & 0xff) == 0xff;
+    }
+
     /** The IPv4-mapped IPv6 form of an IPv4 endpoint; an IPv6 one is returned as is. */
     public Endpoint mapped() {
         if (address.length == 16) {

@@ -89,12 +89,18 @@ public final class UdpRun implements AutoCloseable {
         if (scenario.ownsNetworkNamespace()) {
             // unshare without --fork execs in place, and so does sh: the pid spawned is udpq's.
             StringBuilder sh = new StringBuilder(Guest.IP + " link set lo up");
+            if (scenario.multicastOnLoopback()) {
+                sh.append(" && ").append(Guest.IP).append(" link set lo multicast on");
+            }
             for (Endpoint a : scenario.extraAddresses()) {
                 sh.append(" && ").append(Guest.IP).append(" -6 addr add ").append(a.host()).append("/128 dev lo nodad");
             }
             sh.append(" && exec ").append(String.join(" ", udpq));
             argv = List.of("unshare", "--net", "--", "sh", "-c", sh.toString());
         } else {
+            if (scenario.multicastOnLoopback()) {
+                guest.run("ip", "link", "set", "lo", "multicast", "on");
+            }
             for (Endpoint a : scenario.extraAddresses()) {
                 guest.run("ip", "-6", "addr", "add", a.host() + "/128", "dev", "lo", "nodad");
             }

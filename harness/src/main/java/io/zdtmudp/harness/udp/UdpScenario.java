@@ -28,6 +28,7 @@ public final class UdpScenario {
     private final List<String> afterEarly = new ArrayList<>();
     private final Set<Endpoint> extraAddresses = new LinkedHashSet<>();
     private boolean ownNetworkNamespace;
+    private boolean multicastOnLoopback;
     private final List<String> closed = new ArrayList<>();
     private final Map<String, List<Datagram>> afterSends = new LinkedHashMap<>();
     private final Map<Integer, UdpSocket> socketAt = new LinkedHashMap<>();
@@ -67,6 +68,21 @@ public final class UdpScenario {
                 + Integer.toUnsignedString((int) seed));
         queues.get(to.name()).addAll(sent);
         return sent;
+    }
+
+    /**
+     * Sends to {@code address}, a multicast group or a broadcast address {@code receiver} gets datagrams of:
+     * the receiver sees that address as the destination.
+     */
+    public Datagram sendToAddress(UdpSocket from, Endpoint address, UdpSocket receiver, Payload payload) {
+        if (!receiver.bound().isWildcard() && !receiver.bound().equals(address)) {
+            throw new IllegalArgumentException(receiver + " is bound to " + receiver.bound() + ": it gets nothing sent to " + address);
+        }
+        Datagram d = new Datagram(from.sourceFor(address).seenBy(receiver.family()),
+                receiver.reportsDestination() ? address.seenBy(receiver.family()) : null, payload);
+        before.add("sendto " + from.name() + " " + address.scriptForm() + " " + payload.scriptForm());
+        queues.get(receiver.name()).add(d);
+        return d;
     }
 
     /** Sends to an explicit address, with no expectation recorded. */
@@ -129,6 +145,19 @@ public final class UdpScenario {
             extraAddresses.add(address.withPort(0));
         }
         return this;
+    }
+
+    /**
+     * Turns multicast on for lo in the test's network namespace (it is off by default), so that sockets can
+     * join groups there and send to them.
+     */
+    public UdpScenario withMulticastOnLoopback() {
+        multicastOnLoopback = true;
+        return this;
+    }
+
+    public boolean multicastOnLoopback() {
+        return multicastOnLoopback;
     }
 
     public Set<Endpoint> extraAddresses() {

@@ -115,6 +115,26 @@ public final class UdpSocket {
         return option("recvtos", 1);
     }
 
+    /** SO_BROADCAST: the socket may send to a broadcast address. */
+    public UdpSocket broadcast() {
+        return option("broadcast", 1);
+    }
+
+    /** Joins multicast group {@code group} (an address of this socket's family) on lo. */
+    public UdpSocket joinGroup(String group) {
+        Endpoint g = Endpoint.parse(group, 0);
+        if (g.family() != family || !g.isMulticast()) {
+            throw new IllegalArgumentException(group + " is not a " + family + " multicast group");
+        }
+        options.add("join=" + g.host());
+        return this;
+    }
+
+    /** IP_MULTICAST_IF / IPV6_MULTICAST_IF lo: multicast from this socket goes out of lo, and loops back. */
+    public UdpSocket multicastOnLoopback() {
+        return option("mcastlo", 1);
+    }
+
     public UdpSocket ttl(int ttl) {
         return option("ttl", ttl);
     }

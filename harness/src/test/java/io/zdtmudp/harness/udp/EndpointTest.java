@@ -45,4 +45,16 @@ class EndpointTest {
         assertThat(IpFamily.INET6.any().isWildcard()).isTrue();
         assertThat(IpFamily.INET6.loopback().isWildcard()).isFalse();
     }
+
+    @Test
+    void multicastGroupsAreToldFromUnicastInEveryForm() {
+        assertThat(Endpoint.parse("239.1.2.3", 0).isMulticast()).isTrue();
+        assertThat(Endpoint.parse("224.0.0.1", 0).isMulticast()).isTrue();
+        assertThat(Endpoint.parse("::ffff:239.1.2.3", 0).isMulticast()).isTrue();
+        assertThat(Endpoint.parse("ff02::1:3", 0).isMulticast()).isTrue();
+        assertThat(Endpoint.parse("127.255.255.255", 0).isMulticast()).isFalse();
+        assertThat(Endpoint.parse("240.0.0.1", 0).isMulticast()).isFalse();
+        assertThat(Endpoint.parse("::1", 0).isMulticast()).isFalse();
+        assertThat(Endpoint.parse("fe80::1", 0).isMulticast()).isFalse();
+    }
 }

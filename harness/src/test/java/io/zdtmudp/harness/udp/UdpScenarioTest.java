@@ -85,4 +85,30 @@ class UdpScenarioTest {
         s.socket("a", INET);
         assertThatThrownBy(() -> s.socket("a", INET)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aGroupDatagramIsExpectedWithTheGroupAsItsDestination() {
+        var s = new UdpScenario().withMulticastOnLoopback();
+        var rx = s.socket("rx", INET).joinGroup("239.1.2.3").bind("0.0.0.0", 7000).pktinfo();
+        var tx = s.socket("tx", INET).multicastOnLoopback().bind("127.0.0.1", 7001);
+        var d = s.sendToAddress(tx, Endpoint.parse("239.1.2.3", 7000), rx, Payload.text("g"));
+        assertThat(d.source()).isEqualTo(Endpoint.parse("127.0.0.1", 7001));
+        assertThat(d.destination()).hasValue(Endpoint.parse("239.1.2.3", 0));
+        assertThat(s.queueOf(rx)).containsExactly(d);
+        assertThat(s.multicastOnLoopback()).isTrue();
+        assertThat(s.script()).contains("sock rx 4 udp join=239.1.2.3 pktinfo=1 bind=0.0.0.0,7000\n")
+                .contains("sock tx 4 udp mcastlo=1 bind=127.0.0.1,7001\n").contains("sendto tx 239.1.2.3,7000 ");
+    }
+
+    @Test
+    void aGroupOfTheWrongFamilyOrAUnicastAddressIsNoGroup() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET);
+        assertThatThrownBy(() -> rx.joinGroup("ff02::1")).hasMessageContaining("not a INET multicast group");
+        assertThatThrownBy(() -> rx.joinGroup("127.0.0.1")).hasMessageContaining("127.0.0.1 is not a INET multicast group");
+        var bound = s.socket("b", INET).bind("127.0.0.5", 7000);
+        var tx = s.socket("tx", INET).bind("127.0.0.1", 7001);
+        assertThatThrownBy(() -> s.sendToAddress(tx, Endpoint.parse("127.255.255.255", 7000), bound, Payload.empty()))
+                .hasMessageContaining("gets nothing sent to");
+    }
 }
