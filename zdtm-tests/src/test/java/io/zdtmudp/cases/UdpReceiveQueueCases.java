@@ -5,6 +5,7 @@ import static io.zdtmudp.harness.udp.IpFamily.INET6;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.junit.AloneInGuest;
+import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.udp.Datagram;
@@ -15,6 +16,7 @@ import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.QueueInjection;
 import io.zdtmudp.harness.udp.QueueReadout;
 import io.zdtmudp.harness.udp.UdpOutcome;
+import io.zdtmudp.harness.udp.UdpQueuesMode;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.udp.UdpSocket;
@@ -310,5 +312,70 @@ abstract class UdpReceiveQueueCases {
             UdpOutcome out = run.finish();
             QueueComparison.assertSame("queue after two restores", s.queueOf(p[0]), out.received(p[0]));
         }
+    }
+
+    /**
+     * A datagram to a multicast group on lo. A raw socket would send that destination out of the network
+     * namespace wherever a route leads: with {@code --udp-queues strict} the raw path refuses the restore by
+     * name and sends nothing, not even the unicast datagram queued first; by default the same images then
+     * restore with the queue dropped and a warning, as stock CRIU drops it. The kernel path puts both back.
+     */
+    @Test
+    void multicastDatagram(Guest guest) {
+        var s = new UdpScenario().withMulticastOnLoopback();
+        var rx = s.socket("rx", INET).joinGroup(GROUP).bind(INET.any().withPort(RX_PORT)).pktinfo();
+        var tx = s.socket("tx", INET).multicastOnLoopback().bind(INET.loopback().withPort(TX_PORT));
+        List<Datagram> sent = List.of(s.send(tx, rx, Payload.text("unicast, queued first")),
+                s.sendToAddress(tx, Endpoint.parse(GROUP, RX_PORT), rx, Payload.text("to the group")));
+        onlyLocalDestinationsGoRaw(guest, s, rx, sent, GROUP + " through a raw socket: it is a multicast address here");
+    }
+
+    /** The same for a broadcast address: the raw socket would deliver it to every socket on the port. */
+    @Test
+    void broadcastDatagram(Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind(INET.any().withPort(RX_PORT)).pktinfo();
+        var tx = s.socket("tx", INET).broadcast().bind(INET.loopback().withPort(TX_PORT));
+        List<Datagram> sent = List.of(s.send(tx, rx, Payload.text("unicast, queued first")),
+                s.sendToAddress(tx, Endpoint.parse(BROADCAST, RX_PORT), rx, Payload.text("to everyone on lo")));
+        onlyLocalDestinationsGoRaw(guest, s, rx, sent, BROADCAST + " through a raw socket: it is a broadcast address here");
+    }
+
+    private static final String GROUP = "239.1.2.3";
+    private static final String BROADCAST = "127.255.255.255";
+
+    private void onlyLocalDestinationsGoRaw(Guest guest, UdpScenario s, UdpSocket rx, List<Datagram> sent, String refusal) {
+        if (injection == QueueInjection.KERNEL) {
+            assertThat(cycle(guest, s).received(rx)).containsExactlyElementsOf(sent);
+            return;
+        }
+        try (var run = start(guest, s)) {
+            run.checkpoint();
+            QueueComparison.assertSame("queue in the image", sent, run.savedQueue(rx));
+            long sentBefore = loopbackPacketsSent(guest);
+            CriuResult strict = run.udpQueues(UdpQueuesMode.STRICT).tryRestore();
+            assertThat(strict.succeeded()).as("a strict raw restore of a datagram to a non-local destination").isFalse();
+            assertThat(strict.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("Can't restore queued datagram #1 to " + refusal));
+            assertThat(loopbackPacketsSent(guest)).as("packets lo sent during the refused restore").isEqualTo(sentBefore);
+
+            CriuResult lenient = run.udpQueues(UdpQueuesMode.RESTORE).restore();
+            assertThat(lenient.log()).as("the default restore's log").contains("Read queue of socket")
+                    .contains("is dropped: its 2 datagrams can't be restored as they were");
+            assertThat(loopbackPacketsSent(guest)).as("packets lo sent during the default restore").isEqualTo(sentBefore);
+            assertThat(run.finish().received(rx)).as("what the application reads after a dropped queue").isEmpty();
+        }
+    }
+
+    /** lo's transmit counter in the test's network namespace (/proc/net is the reader's namespace). */
+    private static long loopbackPacketsSent(Guest guest) {
+        String dev = guest.exec("cat", "/proc/net/dev").stdout();
+        for (String line : dev.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("lo:")) {
+                String[] f = t.substring(3).strip().split("\\s+");
+                return Long.parseLong(f[9]);
+            }
+        }
+        throw new AssertionError("no lo in /proc/net/dev:\n" + dev);
     }
 }

@@ -45,6 +45,7 @@ public final class UdpRun implements AutoCloseable {
     private CriuResult lastRestore;
     private QueueInjection injection = QueueInjection.AUTO;
     private QueueReadout readout = QueueReadout.AUTO;
+    private UdpQueuesMode queuesMode = UdpQueuesMode.RESTORE;
     private UdpOutcome ready;
     private boolean running;
 
@@ -58,6 +59,12 @@ public final class UdpRun implements AutoCloseable {
     /** Forces how the engine re-injects receive queues on the following restores. */
     public UdpRun injectWith(QueueInjection how) {
         this.injection = java.util.Objects.requireNonNull(how);
+        return this;
+    }
+
+    /** The engine's {@code --udp-queues} mode for the following checkpoints and restores. */
+    public UdpRun udpQueues(UdpQueuesMode mode) {
+        this.queuesMode = java.util.Objects.requireNonNull(mode);
         return this;
     }
 
@@ -165,7 +172,7 @@ public final class UdpRun implements AutoCloseable {
         if (readout.envValue() != null) {
             b.env(QueueReadout.ENV, readout.envValue());
         }
-        b.extraArgs(namespaceArgs());
+        b.extraArgs(criuArgs());
         CriuResult r = criu.dump(b.build());
         lastDump = r;
         if (r.succeeded()) {
@@ -177,11 +184,15 @@ public final class UdpRun implements AutoCloseable {
     }
 
     /**
-     * A namespace of the workload's own is locked by CRIU during dump and restore; the guest has nftables
-     * (CRIU links libnftables) but no iptables, CRIU's default lock.
+     * The --udp-queues mode, and for a namespace of the workload's own the lock: CRIU locks it during dump
+     * and restore, and the guest has nftables (CRIU links libnftables) but no iptables, CRIU's default lock.
      */
-    private String[] namespaceArgs() {
-        return scenario.ownsNetworkNamespace() ? new String[] {"--network-lock", "nftables"} : new String[0];
+    private String[] criuArgs() {
+        List<String> args = new java.util.ArrayList<>(queuesMode.criuArgs());
+        if (scenario.ownsNetworkNamespace()) {
+            args.addAll(List.of("--network-lock", "nftables"));
+        }
+        return args.toArray(String[]::new);
     }
 
     /** CRIU's result (command, exit, log) of the last checkpoint attempt. */
@@ -297,7 +308,7 @@ public final class UdpRun implements AutoCloseable {
         if (injection.envValue() != null) {
             b.env(QueueInjection.ENV, injection.envValue());
         }
-        b.extraArgs(namespaceArgs());
+        b.extraArgs(criuArgs());
         RestoreOptions options = b.build();
         CriuResult r = criu.restore(options);
         lastRestore = r;
