@@ -229,13 +229,20 @@ public final class UdpRun implements AutoCloseable {
         return images;
     }
 
-    /** The inet socket CRIU saved for {@code socket}, found by its bound address. */
+    /**
+     * The inet socket CRIU saved for {@code socket}, found by its bound address, and by the port it is
+     * connected to when sockets share the address (SO_REUSEADDR).
+     */
     public InetSkEntry savedSocket(UdpSocket socket) {
         Endpoint local = ready.local(socket);
         List<InetSkEntry> found = images().inetSockets().stream()
                 .filter(sk -> sk.getSrcPort() == local.port() && sk.getFamily() == (local.family() == IpFamily.INET ? 2 : 10)
                         && endpointOf(sk).equals(local))
                 .toList();
+        if (found.size() > 1) {
+            int peerPort = socket.peer() == null ? 0 : socket.peer().port();
+            found = found.stream().filter(sk -> sk.getDstPort() == peerPort).toList();
+        }
         if (found.size() != 1) {
             throw new AssertionError("expected one saved socket bound to " + local + ", found " + found.size());
         }
