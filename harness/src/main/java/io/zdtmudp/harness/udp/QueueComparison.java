@@ -18,8 +18,9 @@ public final class QueueComparison {
         for (int i = 0; i < common; i++) {
             if (!expected.get(i).equals(actual.get(i))) {
                 return Optional.of(String.format(
-                        "datagram #%d of %d differs:%n  expected %s%n  actual   %s%s",
-                        i, expected.size(), expected.get(i), actual.get(i), detail(expected.get(i), actual.get(i))));
+                        "datagram #%d of %d differs (got %d):%n  expected %s%n  actual   %s%s%s",
+                        i, expected.size(), actual.size(), expected.get(i), actual.get(i),
+                        detail(expected.get(i), actual.get(i)), whereabouts(expected, actual, i)));
             }
         }
         if (expected.size() != actual.size()) {
@@ -30,6 +31,18 @@ public final class QueueComparison {
                     expected.size(), actual.size(), missing ? "missing" : "extra", common, longer.get(common)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where the two datagrams at {@code i} sit in the other queue: tells a datagram lost from the middle
+     * (the rest shifted up by one), an extra one, and two that swapped, which look alike at {@code i}.
+     */
+    private static String whereabouts(List<Datagram> expected, List<Datagram> actual, int i) {
+        int wantedAt = actual.subList(i, actual.size()).indexOf(expected.get(i));
+        int gotAt = expected.subList(i, expected.size()).indexOf(actual.get(i));
+        return String.format("%n  expected #%d is %s; actual #%d is %s", i,
+                wantedAt < 0 ? "missing from the actual queue" : "actual #" + (i + wantedAt),
+                i, gotAt < 0 ? "nowhere later in the expected queue" : "expected #" + (i + gotAt));
     }
 
     private static String detail(Datagram e, Datagram a) {

@@ -38,4 +38,26 @@ class QueueComparisonTest {
         assertThat(QueueComparison.difference(List.of(d, d), List.of(d))).get().asString()
                 .contains("expected 2 datagrams, got 1").contains("missing");
     }
+
+    @Test
+    void aDatagramLostFromTheMiddleIsNamedMissing() {
+        var e = List.of(text("a"), text("b"), text("c"));
+        var a = List.of(text("a"), text("c"));
+        assertThat(QueueComparison.difference(e, a)).get().asString()
+                .contains("#1 of 3 differs (got 2)")
+                .contains("expected #1 is missing from the actual queue")
+                .contains("actual #1 is expected #2");
+    }
+
+    @Test
+    void twoSwappedDatagramsAreNamedWhereTheyWent() {
+        var e = List.of(text("a"), text("b"), text("c"));
+        var a = List.of(text("a"), text("c"), text("b"));
+        assertThat(QueueComparison.difference(e, a)).get().asString()
+                .contains("expected #1 is actual #2").contains("actual #1 is expected #2");
+    }
+
+    private static Datagram text(String s) {
+        return new Datagram(A, null, Payload.text(s));
+    }
 }
