@@ -315,6 +315,34 @@ abstract class UdpReceiveQueueCases {
     }
 
     /**
+     * The TTL (hop limit) and TOS (traffic class) each queued datagram arrived with, for a receiver that asked
+     * for them before the checkpoint: a run without C/R and a run with it read the same datagrams with the same
+     * marks, which are those sent (64 and 0 for a plain send). So the receive options survive too.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void ttlAndTosOfEachQueuedDatagram(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(RX_PORT)).receiveTtl().receiveTos();
+        var tx = s.socket("tx", family).bind(family.loopback().withPort(TX_PORT));
+        s.send(tx, rx, Payload.text("plain"));
+        s.sendMarked(tx, rx, Payload.text("ttl 1, tos 0x04"), 1, 0x04);
+        s.sendMarked(tx, rx, Payload.text("ttl 255, tos 0xb8"), 255, 0xb8);
+        s.sendMany(tx, rx, 3, 40, 91);
+        List<UdpOutcome.Marks> sent = List.of(new UdpOutcome.Marks(64, 0), new UdpOutcome.Marks(1, 0x04),
+                new UdpOutcome.Marks(255, 0xb8), new UdpOutcome.Marks(64, 0), new UdpOutcome.Marks(64, 0),
+                new UdpOutcome.Marks(64, 0));
+        UdpOutcome without;
+        try (var run = start(guest, s)) {
+            without = run.finish();
+        }
+        assertThat(without.received(rx)).containsExactlyElementsOf(s.queueOf(rx));
+        assertThat(without.receivedMarks(rx)).as("without C/R").containsExactlyElementsOf(sent);
+        UdpOutcome with = cycle(guest, s);
+        assertThat(with.receivedMarks(rx)).as("after C/R").containsExactlyElementsOf(without.receivedMarks(rx));
+    }
+
+    /**
      * A datagram to a multicast group on lo. A raw socket would send that destination out of the network
      * namespace wherever a route leads: with {@code --udp-queues strict} the raw path refuses the restore by
      * name and sends nothing, not even the unicast datagram queued first; by default the same images then

@@ -24,6 +24,7 @@ public final class UdpOutcome {
     private final Map<String, SocketState> statesBefore = new LinkedHashMap<>();
     private final Map<String, SocketState> statesAfter = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> drained = new LinkedHashMap<>();
+    private final Map<String, List<Marks>> drainedMarks = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> later = new LinkedHashMap<>();
     private final Map<String, List<Marks>> laterMarks = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedBefore = new LinkedHashMap<>();
@@ -50,11 +51,9 @@ public final class UdpOutcome {
                     case "local" -> o.locals.put(f[1], Endpoint.parse(f[2], Integer.parseInt(f[3])));
                     case "state" -> (restored ? o.statesAfter : o.statesBefore).put(f[1], state(f));
                     case "recv" -> {
-                        Map<String, List<Datagram>> target = emptied.contains(f[1]) ? o.later : o.drained;
-                        target.computeIfAbsent(f[1], k -> new ArrayList<>()).add(datagram(f));
-                        if (emptied.contains(f[1])) {
-                            o.laterMarks.computeIfAbsent(f[1], k -> new ArrayList<>()).add(marks(f));
-                        }
+                        boolean late = emptied.contains(f[1]);
+                        (late ? o.later : o.drained).computeIfAbsent(f[1], k -> new ArrayList<>()).add(datagram(f));
+                        (late ? o.laterMarks : o.drainedMarks).computeIfAbsent(f[1], k -> new ArrayList<>()).add(marks(f));
                     }
                     case "peek" -> (restored ? o.peekedAfter : o.peekedBefore)
                             .computeIfAbsent(f[1], k -> new ArrayList<>()).add(datagram(f));
@@ -140,6 +139,11 @@ public final class UdpOutcome {
     /** The datagrams the socket delivered after the restore when its queue was drained. */
     public List<Datagram> received(UdpSocket socket) {
         return List.copyOf(drained.getOrDefault(socket.name(), List.of()));
+    }
+
+    /** The TTL and TOS of each datagram of {@link #received}, in the same order. */
+    public List<Marks> receivedMarks(UdpSocket socket) {
+        return List.copyOf(drainedMarks.getOrDefault(socket.name(), List.of()));
     }
 
     /** Datagrams received after the drain, by the after-restore commands. */

@@ -87,6 +87,8 @@ public final class UdpRun implements AutoCloseable {
     }
 
     private void launch() {
+        // a run before this one in the same test left its ready file, which would pass for this run's
+        guest.run("rm", "-rf", dir);
         guest.run("mkdir", "-p", dir);
         String script = scenario.script();
         guest.writeFile(dir + "/script", script);

@@ -85,6 +85,22 @@ public final class UdpScenario {
         return d;
     }
 
+    /**
+     * Sends {@code payload} from {@code from} to where {@code to} is bound, before the checkpoint, with a TTL
+     * (IPv6: hop limit) and TOS (IPv6: traffic class) of its own as IP_TTL/IP_TOS (IPV6_HOPLIMIT/IPV6_TCLASS)
+     * cmsgs. What a receiver that asks for them must then see is the case's to state.
+     */
+    public Datagram sendMarked(UdpSocket from, UdpSocket to, Payload payload, int ttl, int tos) {
+        if (ttl < 0 || ttl > 255 || tos < 0 || tos > 255) {
+            throw new IllegalArgumentException("TTL " + ttl + " or TOS " + tos + " out of range");
+        }
+        Datagram d = expected(from, to, payload);
+        before.add("sendto " + from.name() + " " + to.reachableAt(from.family()).scriptForm() + " "
+                + payload.scriptForm() + " ttl=" + ttl + " tos=" + tos);
+        queues.get(to.name()).add(d);
+        return d;
+    }
+
     /** Sends to an explicit address, with no expectation recorded. */
     public void sendTo(UdpSocket from, Endpoint to, Payload payload) {
         before.add("sendto " + from.name() + " " + to.scriptForm() + " " + payload.scriptForm());
@@ -205,15 +221,6 @@ public final class UdpScenario {
 
         public void cork(UdpSocket socket, boolean on) {
             after.add("cork " + socket.name() + " " + (on ? 1 : 0));
-        }
-
-        /**
-         * Turns on IP_RECVTTL/IP_RECVTOS (or the IPv6 equivalents) again:
-         * CRIU (4.2.1) does not save these receive options.
-         */
-        public void receiveTtlAndTos(UdpSocket socket) {
-            after.add("opt " + socket.name() + " recvttl=1");
-            after.add("opt " + socket.name() + " recvtos=1");
         }
 
         /** Clears UDP_CORK: the pending datagram goes out, as it would have without C/R. */

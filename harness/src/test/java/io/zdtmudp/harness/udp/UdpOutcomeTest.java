@@ -25,6 +25,24 @@ class UdpOutcomeTest {
             """;
 
     @Test
+    void keepsTheTtlAndTosOfEachDrainedDatagramInOrder() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET);
+        var o = UdpOutcome.parse("""
+                after
+                recv rx 127.0.0.2 7001 - 1 aa ttl=64 tos=0
+                recv rx 127.0.0.2 7001 - 1 bb ttl=3 tos=40
+                recv rx 127.0.0.2 7001 - 1 cc
+                empty rx
+                recv rx 127.0.0.2 7001 - 1 dd ttl=9
+                done
+                """);
+        assertThat(o.receivedMarks(rx)).containsExactly(new UdpOutcome.Marks(64, 0), new UdpOutcome.Marks(3, 40),
+                new UdpOutcome.Marks(-1, -1));
+        assertThat(o.laterMarks(rx)).containsExactly(new UdpOutcome.Marks(9, -1));
+    }
+
+    @Test
     void parsesDrainedDatagramsInOrder() {
         var s = new UdpScenario();
         var rx = s.socket("rx", INET);

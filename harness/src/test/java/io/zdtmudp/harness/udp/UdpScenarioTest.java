@@ -30,6 +30,17 @@ class UdpScenarioTest {
     }
 
     @Test
+    void aMarkedSendCarriesItsTtlAndTosAsCmsgsAndQueuesLikeAPlainOne() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET6).bind("::1", 7000).receiveTtl().receiveTos();
+        var tx = s.socket("tx", INET6).bind("::1", 7001);
+        var d = s.sendMarked(tx, rx, Payload.text("x"), 3, 0x28);
+        assertThat(s.script()).contains("sendto tx ::1,7000 hex:78 ttl=3 tos=40\n");
+        assertThat(s.queueOf(rx)).containsExactly(d);
+        assertThatThrownBy(() -> s.sendMarked(tx, rx, Payload.empty(), 256, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void expectsTheSourceAndDestinationTheReceiverSees() {
         var s = new UdpScenario();
         var rx = s.socket("rx", INET).bind("127.0.0.1", 7000).pktinfo();
