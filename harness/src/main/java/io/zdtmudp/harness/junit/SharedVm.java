@@ -1,6 +1,7 @@
 package io.zdtmudp.harness.junit;
 
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;

@@ -1,6 +1,7 @@
 package io.zdtmudp.harness.junit;
 
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,10 @@
 package io.zdtmudp.harness.junit;
 
+import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuLog;
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;

@@ -6,6 +6,7 @@ import io.zdtmudp.harness.agent.GuestAgent;
 import io.zdtmudp.harness.agent.Protocol;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

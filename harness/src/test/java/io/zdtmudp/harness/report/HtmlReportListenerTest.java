@@ -7,8 +7,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.zdtmudp.harness.junit.FakeVm;
 import io.zdtmudp.harness.junit.InnerTest;
-import io.zdtmudp.harness.junit.VmFactory;
 import io.zdtmudp.harness.junit.ZdtmExtension;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
