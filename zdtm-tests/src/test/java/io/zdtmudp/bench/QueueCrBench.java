@@ -3,7 +3,7 @@ package io.zdtmudp.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.udp.QueueInjection;

@@ -2,7 +2,7 @@ package io.zdtmudp.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.net.Datagram;

@@ -2,8 +2,8 @@ package io.zdtmudp.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.AloneInGuest;
-import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.udp.QueueComparison;

@@ -1,6 +1,6 @@
 package io.zdtmudp.reliability;
 
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;

@@ -2,6 +2,11 @@ package io.zdtmudp.harness.junit;
 
 import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.criu.CriuBinary;
+import io.zdtmudp.harness.guest.ArtifactPaths;
+import io.zdtmudp.harness.guest.FailureArtifacts;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.guest.SharedVm;
+import io.zdtmudp.harness.guest.VmPool;
 import io.zdtmudp.harness.vm.Vm;
 import io.zdtmudp.harness.vm.VmFactory;
 import java.lang.reflect.InvocationTargetException;

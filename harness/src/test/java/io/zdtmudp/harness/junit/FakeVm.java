@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 
 /** A VM without QEMU: an in-JVM agent that answers every EXEC with success and records what ran. */
 public final class FakeVm implements Vm {
-    static final AtomicInteger CREATED = new AtomicInteger();
-    static final AtomicInteger CLOSED = new AtomicInteger();
+    public static final AtomicInteger CREATED = new AtomicInteger();
+    public static final AtomicInteger CLOSED = new AtomicInteger();
     static final List<String> COMMANDS = new CopyOnWriteArrayList<>();
     static volatile String dmesg = "[0.0] booted\n";
     static volatile String failCreation;
@@ -36,7 +36,7 @@ public final class FakeVm implements Vm {
     private final Path share;
     private volatile boolean alive = true;
 
-    static void reset() {
+    public static void reset() {
         CREATED.set(0);
         CLOSED.set(0);
         COMMANDS.clear();

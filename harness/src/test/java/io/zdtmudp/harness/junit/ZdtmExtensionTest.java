@@ -7,6 +7,8 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.guest.VmPool;
 import io.zdtmudp.harness.vm.VmFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

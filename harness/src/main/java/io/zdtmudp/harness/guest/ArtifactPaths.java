@@ -1,10 +1,10 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /** Where a test's failure artifacts go: target/zdtm-artifacts/<class>/[<container>/]<method>/. */
-final class ArtifactPaths {
+public final class ArtifactPaths {
     private ArtifactPaths() {}
 
     static Path forTest(Path root, String className, String displayOrMethod) {
@@ -12,7 +12,7 @@ final class ArtifactPaths {
     }
 
     /** With the named containers between class and test, e.g. a parameterized class's invocation. */
-    static Path forTest(Path root, String className, List<String> containers, String displayOrMethod) {
+    public static Path forTest(Path root, String className, List<String> containers, String displayOrMethod) {
         Path dir = root.resolve(safe(className));
         for (String c : containers) {
             dir = dir.resolve(safe(c));
