@@ -2,10 +2,23 @@ package io.zdtmudp.harness.guest;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Where a test's failure artifacts go: target/zdtm-artifacts/<class>/[<container>/]<method>/. */
 public final class ArtifactPaths {
+    /** The root of every test's artifacts dir (default: target/zdtm-artifacts under the working dir). */
+    public static final String PROPERTY = "zdtm.artifacts";
+
     private ArtifactPaths() {}
+
+    /**
+     * @param parameters JUnit configuration parameters (which include system properties)
+     */
+    public static Path root(Function<String, Optional<String>> parameters) {
+        return parameters.apply(PROPERTY).map(Path::of)
+                .orElse(Path.of(System.getProperty("user.dir"), "target", "zdtm-artifacts"));
+    }
 
     static Path forTest(Path root, String className, String displayOrMethod) {
         return forTest(root, className, List.of(), displayOrMethod);

@@ -31,12 +31,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * Lifecycle of {@link ZdtmVm} tests: a VM per run (root store) or per class, a {@link Guest} per test,
  * the kernel health check after each test, and for a failed test the artifacts {@link FailureArtifacts#collect}
- * writes under target/zdtm-artifacts/, each published as a report file.
+ * writes under target/zdtm-artifacts/, each published as a report file. Package-private: tests get it through
+ * {@code @ZdtmVm}, and nothing else is meant to drive it.
  */
-public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
-    public static final String ARTIFACTS_PROPERTY = "zdtm.artifacts";
+class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     /** The report entry that names the guest kernel (uname -r) a test ran on; the HTML report shows it. */
-    public static final String KERNEL_REPORT_KEY = "zdtm.kernel";
+    static final String KERNEL_REPORT_KEY = "zdtm.kernel";
 
     private static final Namespace NS = Namespace.create(ZdtmExtension.class);
     // Distinct keys: store lookups fall back to parent stores, so a class must not see the run's VM as its own.
@@ -183,11 +183,6 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         return CriuBinary.parse(context.getConfigurationParameter(CriuBinary.PROPERTY).orElse(null));
     }
 
-    private static Path artifactsRoot(ExtensionContext context) {
-        return context.getConfigurationParameter(ARTIFACTS_PROPERTY).map(Path::of)
-                .orElse(Path.of(System.getProperty("user.dir"), "target", "zdtm-artifacts"));
-    }
-
     private static String testName(ExtensionContext context) {
         String method = context.getRequiredTestMethod().getName();
         String display = context.getDisplayName();
@@ -215,8 +210,8 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private void writeArtifacts(ExtensionContext context, GuestSlot slot, Throwable failure, List<String> problems,
             String healthError) {
-        Path dir = ArtifactPaths.forTest(artifactsRoot(context), context.getRequiredTestClass().getName(),
-                containerNames(context), testName(context));
+        Path dir = ArtifactPaths.forTest(ArtifactPaths.root(context::getConfigurationParameter),
+                context.getRequiredTestClass().getName(), containerNames(context), testName(context));
         Guest guest = slot == null ? null : slot.guest();
         Vm vm = guest != null ? guest.vm() : slot == null ? null : slot.vm();
         FailureArtifacts a = FailureArtifacts.collect(dir, vm, guest, failure, problems, healthError,
