@@ -119,7 +119,7 @@ static struct sock *find(const char *name)
 }
 
 /*
- * The payload generator must match io.zdtmudp.harness.udp.Payload.generated:
+ * The payload generator must match io.zdtmudp.harness.net.Payload.generated:
  * xorshift32 seeded with seed * 2654435761 + 1, one byte per step.
  */
 static size_t gen_payload(unsigned char *buf, size_t len, uint32_t seed)

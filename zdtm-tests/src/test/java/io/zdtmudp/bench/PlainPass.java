@@ -2,7 +2,7 @@ package io.zdtmudp.bench;
 
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestCommand;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.udp.UdpRun;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -3,9 +3,9 @@ package io.zdtmudp.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.IpFamily;
+import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.udp.QueueInjection;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;

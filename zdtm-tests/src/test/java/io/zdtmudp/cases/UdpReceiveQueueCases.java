@@ -1,17 +1,17 @@
 package io.zdtmudp.cases;
 
-import static io.zdtmudp.harness.udp.IpFamily.INET;
-import static io.zdtmudp.harness.udp.IpFamily.INET6;
+import static io.zdtmudp.harness.net.IpFamily.INET;
+import static io.zdtmudp.harness.net.IpFamily.INET6;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.junit.AloneInGuest;
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
-import io.zdtmudp.harness.udp.Datagram;
-import io.zdtmudp.harness.udp.Endpoint;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.QueueInjection;
 import io.zdtmudp.harness.udp.QueueReadout;

@@ -2,11 +2,11 @@ package io.zdtmudp.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.Datagram;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;

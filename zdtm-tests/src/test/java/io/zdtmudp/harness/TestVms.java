@@ -3,9 +3,9 @@ package io.zdtmudp.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuBinary;
-import io.zdtmudp.harness.junit.Guest;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;

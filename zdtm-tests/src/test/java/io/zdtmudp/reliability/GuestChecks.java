@@ -3,7 +3,7 @@ package io.zdtmudp.reliability;
 import static org.awaitility.Awaitility.await;
 
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

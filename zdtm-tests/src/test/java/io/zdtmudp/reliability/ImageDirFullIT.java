@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.zdtmudp.harness.criu.CriuException;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.RestoreOptions;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.Datagram;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.QueueInjection;
 import io.zdtmudp.harness.udp.UdpOutcome;

@@ -2,10 +2,10 @@ package io.zdtmudp.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.AloneInGuest;
-import io.zdtmudp.harness.junit.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import io.zdtmudp.harness.udp.IpFamily;
+import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.QueueInjection;
 import io.zdtmudp.harness.udp.UdpOutcome;

@@ -1,8 +1,8 @@
 package io.zdtmudp.reliability;
 
-import io.zdtmudp.harness.junit.Guest;
-import io.zdtmudp.harness.udp.IpFamily;
-import io.zdtmudp.harness.udp.Payload;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.QueueComparison;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;

@@ -7,7 +7,7 @@ import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

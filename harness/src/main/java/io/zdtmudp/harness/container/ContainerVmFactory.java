@@ -1,12 +1,12 @@
 package io.zdtmudp.harness.container;
 
-import io.zdtmudp.harness.junit.VmFactory;
 import io.zdtmudp.harness.vm.Accelerator;
 import io.zdtmudp.harness.vm.GuestImage;
 import io.zdtmudp.harness.vm.QemuVm;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.Vm;
 import io.zdtmudp.harness.vm.VmConfig;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * The container backend (-Dzdtm.backend=container): the same guest and QEMU argv as {@link
- * io.zdtmudp.harness.junit.QemuVmFactory}, with QEMU run as the main process of a container of the local
+ * io.zdtmudp.harness.vm.QemuVmFactory}, with QEMU run as the main process of a container of the local
  * QEMU image (built once per host QEMU). TCG only: the container gets no /dev/kvm.
  */
 public final class ContainerVmFactory implements VmFactory {

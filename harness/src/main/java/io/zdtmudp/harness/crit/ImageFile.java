@@ -3,7 +3,7 @@ package io.zdtmudp.harness.crit;
 import io.zdtmudp.harness.images.ImageJsonDump;
 import io.zdtmudp.harness.images.ImageReader;
 import io.zdtmudp.harness.images.UdpQueueImage;
-import io.zdtmudp.harness.udp.Datagram;
+import io.zdtmudp.harness.net.Datagram;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

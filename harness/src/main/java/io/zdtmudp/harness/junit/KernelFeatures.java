@@ -2,6 +2,7 @@ package io.zdtmudp.harness.junit;
 
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestCommand;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.vm.Vm;
 import java.util.Map;
 import java.util.WeakHashMap;

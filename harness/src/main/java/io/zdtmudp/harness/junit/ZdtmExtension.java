@@ -1,19 +1,21 @@
 package io.zdtmudp.harness.junit;
 
+import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.criu.CriuBinary;
-import io.zdtmudp.harness.criu.CriuLog;
+import io.zdtmudp.harness.guest.ArtifactPaths;
+import io.zdtmudp.harness.guest.FailureArtifacts;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.guest.SharedVm;
+import io.zdtmudp.harness.guest.VmPool;
 import io.zdtmudp.harness.vm.Vm;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -28,14 +30,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Lifecycle of {@link ZdtmVm} tests: a VM per run (root store) or per class, a {@link Guest} per test,
- * the kernel health check after each test, and failure artifacts (console, CRIU logs, dmesg,
- * attachments, contributors) under target/zdtm-artifacts/, each published as a report file.
+ * the kernel health check after each test, and for a failed test the artifacts {@link FailureArtifacts#collect}
+ * writes under target/zdtm-artifacts/, each published as a report file. Package-private: tests get it through
+ * {@code @ZdtmVm}, and nothing else is meant to drive it.
  */
-public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
-    public static final String ARTIFACTS_PROPERTY = "zdtm.artifacts";
+class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     /** The report entry that names the guest kernel (uname -r) a test ran on; the HTML report shows it. */
-    public static final String KERNEL_REPORT_KEY = "zdtm.kernel";
-    static final int CONSOLE_ARTIFACT_LINES = 3000;
+    static final String KERNEL_REPORT_KEY = "zdtm.kernel";
 
     private static final Namespace NS = Namespace.create(ZdtmExtension.class);
     // Distinct keys: store lookups fall back to parent stores, so a class must not see the run's VM as its own.
@@ -182,11 +183,6 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         return CriuBinary.parse(context.getConfigurationParameter(CriuBinary.PROPERTY).orElse(null));
     }
 
-    private static Path artifactsRoot(ExtensionContext context) {
-        return context.getConfigurationParameter(ARTIFACTS_PROPERTY).map(Path::of)
-                .orElse(Path.of(System.getProperty("user.dir"), "target", "zdtm-artifacts"));
-    }
-
     private static String testName(ExtensionContext context) {
         String method = context.getRequiredTestMethod().getName();
         String display = context.getDisplayName();
@@ -214,54 +210,12 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
 
     private void writeArtifacts(ExtensionContext context, GuestSlot slot, Throwable failure, List<String> problems,
             String healthError) {
-        Path dir = ArtifactPaths.forTest(artifactsRoot(context), context.getRequiredTestClass().getName(),
-                containerNames(context), testName(context));
+        Path dir = ArtifactPaths.forTest(ArtifactPaths.root(context::getConfigurationParameter),
+                context.getRequiredTestClass().getName(), containerNames(context), testName(context));
         Guest guest = slot == null ? null : slot.guest();
         Vm vm = guest != null ? guest.vm() : slot == null ? null : slot.vm();
-        FailureArtifacts a = new FailureArtifacts(dir, guest, failure);
-        List<String> notes = new ArrayList<>();
-        if (failure != null) {
-            StringWriter sw = new StringWriter();
-            failure.printStackTrace(new PrintWriter(sw));
-            a.add("failure.txt", sw.toString());
-        }
-        if (!problems.isEmpty()) {
-            a.add("kernel-problems.txt", String.join("\n", problems) + "\n");
-        }
-        if (healthError != null) {
-            notes.add(healthError);
-        }
-        if (vm != null) {
-            attempt(notes, "console", () -> a.add("console.log", vm.consoleTail(CONSOLE_ARTIFACT_LINES) + "\n"));
-        } else if (failure != null) {
-            notes.add("no VM: " + failure.getMessage());
-        }
-        if (guest != null) {
-            for (CriuLog log : guest.criuLogs()) {
-                attempt(notes, log.name(), () -> a.add("criu-" + log.name(), log.text()));
-            }
-            if (guest.vm().isAlive()) {
-                attempt(notes, "kernel", () -> a.add("guest-kernel.txt", KernelFeatures.of(guest).release() + "\n"));
-                attempt(notes, "dmesg", () -> a.add("dmesg.txt", guest.dmesgSinceOpen()));
-            } else {
-                notes.add("guest gone: no dmesg (see console.log)");
-            }
-            for (Map.Entry<String, Guest.Attachment> e : guest.attachments().entrySet()) {
-                attempt(notes, e.getKey(), () -> {
-                    if (e.getValue() instanceof Guest.FileAttachment f) {
-                        a.copy(e.getKey(), f.file());
-                    } else if (e.getValue() instanceof Guest.BytesAttachment b) {
-                        a.add(e.getKey(), b.data());
-                    }
-                });
-            }
-        }
-        for (FailureArtifactContributor c : ServiceLoader.load(FailureArtifactContributor.class)) {
-            attempt(notes, c.getClass().getName(), () -> c.contribute(a));
-        }
-        if (!notes.isEmpty()) {
-            a.add("artifact-notes.txt", String.join("\n", notes) + "\n");
-        }
+        FailureArtifacts a = FailureArtifacts.collect(dir, vm, guest, failure, problems, healthError,
+                () -> KernelFeatures.of(guest).release());
         for (Path p : a.written()) {
             publish(context, p);
         }
@@ -278,20 +232,6 @@ public class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, Aft
         } catch (RuntimeException e) {
             // Publishing needs an output directory provider; the file is in the artifacts dir anyway.
             System.err.println("zdtm: could not publish " + file + ": " + e.getMessage());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    /** One artifact failing must not lose the others: note it and go on. */
-    private static void attempt(List<String> notes, String what, Step step) {
-        try {
-            step.run();
-        } catch (Exception e) {
-            notes.add(what + ": " + e);
         }
     }
 }

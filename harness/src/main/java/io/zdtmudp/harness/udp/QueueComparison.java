@@ -1,5 +1,6 @@
 package io.zdtmudp.harness.udp;
 
+import io.zdtmudp.harness.net.Datagram;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,8 @@
 package io.zdtmudp.harness.udp;
 
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.Payload;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package io.zdtmudp.harness.udp;
 
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.IpFamily;
+import io.zdtmudp.harness.net.Payload;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,5 +1,7 @@
 package io.zdtmudp.harness.udp;
 
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

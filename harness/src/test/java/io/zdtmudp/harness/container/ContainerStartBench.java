@@ -2,10 +2,10 @@ package io.zdtmudp.harness.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zdtmudp.harness.junit.QemuVmFactory;
-import io.zdtmudp.harness.junit.VmBackend;
-import io.zdtmudp.harness.junit.VmFactory;
+import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.QemuVmFactory;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.zdtmudp.harness.agent.GuestAgentGoneException;
 import io.zdtmudp.harness.agent.GuestCommand;
-import io.zdtmudp.harness.junit.VmBackend;
+import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.vm.QemuVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

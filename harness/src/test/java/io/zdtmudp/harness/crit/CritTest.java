@@ -12,7 +12,7 @@ import io.zdtmudp.harness.images.proto.CriuImageProto.InventoryEntry;
 import io.zdtmudp.harness.images.proto.CriuImageProto.PstreeEntry;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_dgram_entry;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_queue_entry;
-import io.zdtmudp.harness.udp.Endpoint;
+import io.zdtmudp.harness.net.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

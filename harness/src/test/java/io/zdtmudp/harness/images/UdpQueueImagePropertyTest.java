@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_cork_entry;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_dgram_entry;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_queue_entry;
-import io.zdtmudp.harness.udp.Datagram;
+import io.zdtmudp.harness.net.Datagram;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -8,7 +8,7 @@ import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,7 +9,7 @@ import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.agent.GuestProcess;
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import io.zdtmudp.harness.agent.GuestAgent;
 import io.zdtmudp.harness.agent.Protocol;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,8 @@ import java.util.regex.Pattern;
 
 /** A VM without QEMU: an in-JVM agent that answers every EXEC with success and records what ran. */
 public final class FakeVm implements Vm {
-    static final AtomicInteger CREATED = new AtomicInteger();
-    static final AtomicInteger CLOSED = new AtomicInteger();
+    public static final AtomicInteger CREATED = new AtomicInteger();
+    public static final AtomicInteger CLOSED = new AtomicInteger();
     static final List<String> COMMANDS = new CopyOnWriteArrayList<>();
     static volatile String dmesg = "[0.0] booted\n";
     static volatile String failCreation;
@@ -35,7 +36,7 @@ public final class FakeVm implements Vm {
     private final Path share;
     private volatile boolean alive = true;
 
-    static void reset() {
+    public static void reset() {
         CREATED.set(0);
         CLOSED.set(0);
         COMMANDS.clear();

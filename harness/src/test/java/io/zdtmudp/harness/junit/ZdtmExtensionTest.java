@@ -7,6 +7,10 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import io.zdtmudp.harness.guest.ArtifactPaths;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.guest.VmPool;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,7 +52,7 @@ class ZdtmExtensionTest {
                 .configurationParameters(Map.of(
                         InnerTest.PARAMETER, "true",
                         VmFactory.PROPERTY, FakeVm.Factory.class.getName(),
-                        ZdtmExtension.ARTIFACTS_PROPERTY, artifacts.toString()))
+                        ArtifactPaths.PROPERTY, artifacts.toString()))
                 .outputDirectoryCreator(new OutputDirectoryCreator() {
                     @Override
                     public Path getRootDirectory() {

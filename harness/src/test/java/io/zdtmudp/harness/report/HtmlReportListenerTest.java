@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 
+import io.zdtmudp.harness.guest.ArtifactPaths;
 import io.zdtmudp.harness.junit.FakeVm;
 import io.zdtmudp.harness.junit.InnerTest;
-import io.zdtmudp.harness.junit.VmFactory;
-import io.zdtmudp.harness.junit.ZdtmExtension;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -223,7 +223,7 @@ class HtmlReportListenerTest {
         Path html = launch(selectClass("io.zdtmudp.harness.junit.ZdtmExtensionTest$Failing"), Map.of(
                 InnerTest.PARAMETER, "true",
                 VmFactory.PROPERTY, FakeVm.Factory.class.getName(),
-                ZdtmExtension.ARTIFACTS_PROPERTY, artifacts.toString()), Map.of());
+                ArtifactPaths.PROPERTY, artifacts.toString()), Map.of());
         Document doc = parse(html);
         List<Element> rows = select(doc, "//table[@id='details']/tbody/tr");
         assertThat(rows).singleElement().satisfies(r -> {

@@ -3,6 +3,9 @@ package io.zdtmudp.harness.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.Payload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

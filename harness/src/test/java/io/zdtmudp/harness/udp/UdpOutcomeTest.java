@@ -1,9 +1,12 @@
 package io.zdtmudp.harness.udp;
 
-import static io.zdtmudp.harness.udp.IpFamily.INET;
+import static io.zdtmudp.harness.net.IpFamily.INET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.Payload;
 import org.junit.jupiter.api.Test;
 
 class UdpOutcomeTest {

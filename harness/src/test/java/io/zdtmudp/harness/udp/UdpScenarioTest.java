@@ -1,10 +1,13 @@
 package io.zdtmudp.harness.udp;
 
-import static io.zdtmudp.harness.udp.IpFamily.INET;
-import static io.zdtmudp.harness.udp.IpFamily.INET6;
+import static io.zdtmudp.harness.net.IpFamily.INET;
+import static io.zdtmudp.harness.net.IpFamily.INET6;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zdtmudp.harness.net.Datagram;
+import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.Payload;
 import org.junit.jupiter.api.Test;
 
 class UdpScenarioTest {

@@ -4,7 +4,7 @@ import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestAgentException;
 import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.criu.CriuBinary;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.zdtmudp.zdtm.upstream;
 
 import io.zdtmudp.harness.criu.CriuBinary;
-import io.zdtmudp.harness.junit.Guest;
+import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.vm.Vm;
 import io.zdtmudp.zdtm.upstream.UpstreamCases.UpstreamCaseSpec;

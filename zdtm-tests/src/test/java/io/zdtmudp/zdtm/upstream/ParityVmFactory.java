@@ -1,10 +1,10 @@
 package io.zdtmudp.zdtm.upstream;
 
 import io.zdtmudp.build.RepoScript;
-import io.zdtmudp.harness.junit.QemuVmFactory;
-import io.zdtmudp.harness.junit.VmFactory;
 import io.zdtmudp.harness.vm.GuestImage;
+import io.zdtmudp.harness.vm.QemuVmFactory;
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;

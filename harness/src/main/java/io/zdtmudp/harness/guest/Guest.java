@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestAgent;

@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.udp;
+package io.zdtmudp.harness.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import java.util.ArrayList;
 import java.util.List;

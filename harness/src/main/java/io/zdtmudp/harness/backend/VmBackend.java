@@ -1,10 +1,15 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.backend;
 
 import io.zdtmudp.harness.container.ContainerVmFactory;
+import io.zdtmudp.harness.vm.QemuVmFactory;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** Where the guest's QEMU runs: -Dzdtm.backend=qemu (on the host, the default) or container. */
+/**
+ * Where the guest's QEMU runs: -Dzdtm.backend=qemu (on the host, the default) or container. In a package above
+ * both factories, so that container needs only vm's {@link VmFactory} and the two never import each other.
+ */
 public enum VmBackend {
     QEMU(QemuVmFactory::new),
     CONTAINER(ContainerVmFactory::new);

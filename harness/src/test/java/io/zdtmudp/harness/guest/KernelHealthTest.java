@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,12 +79,5 @@ class KernelHealthTest {
                 .isEqualTo(Path.of("/r/io.x.UdpIT/dump-_1_ipv6_"));
         assertThat(ArtifactPaths.safe("../..")).isEqualTo("_");
         assertThat(ArtifactPaths.safe("a".repeat(300))).hasSize(120);
-    }
-
-    @Test
-    void scopeParsing() {
-        assertThat(VmScope.parse(null)).isEqualTo(VmScope.PER_RUN);
-        assertThat(VmScope.parse("per-class")).isEqualTo(VmScope.PER_CLASS);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VmScope.parse("per-test")).hasMessageContaining("zdtm.vm.scope");
     }
 }

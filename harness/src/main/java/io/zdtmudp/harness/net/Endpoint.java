@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.udp;
+package io.zdtmudp.harness.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -120,7 +120,7 @@ public final class Endpoint {
     }
 
     /** Whether this is an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
-    boolean isMapped() {
+    public boolean isMapped() {
         if (address.length != 16) {
             return false;
         }
@@ -161,7 +161,7 @@ public final class Endpoint {
     }
 
     /** The form the workload script takes: {@code ADDR,PORT}. */
-    String scriptForm() {
+    public String scriptForm() {
         return host() + "," + port;
     }
 

@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.udp;
+package io.zdtmudp.harness.net;
 
 /** The address family of a UDP socket, with the addresses a case needs most. */
 public enum IpFamily {
@@ -15,7 +15,8 @@ public enum IpFamily {
         this.any = Endpoint.parse(any, 0);
     }
 
-    String scriptName() {
+    /** How the udpq workload script names this family: {@code 4} or {@code 6}. */
+    public String scriptName() {
         return scriptName;
     }
 
@@ -32,7 +33,7 @@ public enum IpFamily {
     /**
      * The {@code n}th extra loopback-reachable address: 127.0.0.{n} for IPv4,
      * fd00::{n} for IPv6 (which the case must add to lo first; see
-     * {@link UdpScenario#extraAddresses()}).
+     * {@code udp.UdpScenario.extraAddresses()}).
      */
     public Endpoint host(int n) {
         if (n < 1 || n > 254) {

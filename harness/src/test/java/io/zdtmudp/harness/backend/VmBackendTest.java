@@ -1,9 +1,10 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zdtmudp.harness.container.ContainerVmFactory;
+import io.zdtmudp.harness.vm.QemuVmFactory;
 import org.junit.jupiter.api.Test;
 
 class VmBackendTest {

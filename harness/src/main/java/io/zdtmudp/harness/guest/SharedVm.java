@@ -1,6 +1,7 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -10,7 +11,7 @@ import java.util.function.Function;
  * is replaced on next use, so one test cannot take down the rest. Tests that ran in it when it died
  * fail with the reason; the ones after get the new guest.
  */
-final class SharedVm implements AutoCloseable {
+public final class SharedVm implements AutoCloseable {
     private static final AtomicInteger TEST_IDS = new AtomicInteger();
 
     private final VmFactory factory;
@@ -34,7 +35,7 @@ final class SharedVm implements AutoCloseable {
     }
 
     /** A number unique in this JVM: names the test's netns and directories. */
-    static int nextTestId() {
+    public static int nextTestId() {
         return TEST_IDS.incrementAndGet();
     }
 

@@ -1,8 +1,9 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zdtmudp.harness.junit.FakeVm;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

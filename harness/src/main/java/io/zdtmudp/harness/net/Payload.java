@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.udp;
+package io.zdtmudp.harness.net;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -66,7 +66,8 @@ public final class Payload {
         return bytes.length;
     }
 
-    String scriptForm() {
+    /** How the udpq workload script names these bytes: {@code -}, {@code hex:...} or {@code gen:LEN:SEED}. */
+    public String scriptForm() {
         return scriptForm;
     }
 

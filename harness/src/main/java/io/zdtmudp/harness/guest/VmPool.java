@@ -1,6 +1,7 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.guest;
 
 import io.zdtmudp.harness.vm.Vm;
+import io.zdtmudp.harness.vm.VmFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,15 +14,15 @@ import java.util.function.Function;
  * goes to the guest with the fewest tests running, so concurrent tests spread over the guests before
  * they pile up in one. Closed with the JUnit store that holds it.
  */
-final class VmPool implements AutoCloseable {
-    static final String COUNT_PROPERTY = "zdtm.vm.count";
+public final class VmPool implements AutoCloseable {
+    public static final String COUNT_PROPERTY = "zdtm.vm.count";
 
     private final List<SharedVm> slots = new ArrayList<>();
     private final int[] running;
     private final boolean[] alone;
     private final int[] wantedAlone;
 
-    VmPool(VmFactory factory, Function<String, Optional<String>> parameters, int count) {
+    public VmPool(VmFactory factory, Function<String, Optional<String>> parameters, int count) {
         if (count < 1) {
             throw new IllegalArgumentException(COUNT_PROPERTY + " must be at least 1, got " + count);
         }
@@ -37,7 +38,7 @@ final class VmPool implements AutoCloseable {
      * How many guests a run may boot: {@code zdtm.vm.count}, else one per two host cores, since a TCG
      * guest with two vCPUs keeps about two host threads busy.
      */
-    static int count(Function<String, Optional<String>> parameters, int hostCores) {
+    public static int count(Function<String, Optional<String>> parameters, int hostCores) {
         return parameters.apply(COUNT_PROPERTY).map(String::trim).map(v -> {
             try {
                 return Integer.parseInt(v);
@@ -52,7 +53,7 @@ final class VmPool implements AutoCloseable {
      * {@link Lease#close}. An {@code alone} lease waits until its guest is idle and keeps others out of
      * it; the others go to another guest or wait. Waits end after {@code patience}.
      */
-    Lease lease(boolean alone, Duration patience) {
+    public Lease lease(boolean alone, Duration patience) {
         int slot;
         long deadline = System.nanoTime() + patience.toNanos();
         synchronized (this) {
@@ -155,7 +156,7 @@ final class VmPool implements AutoCloseable {
     }
 
     /** One test's hold on a guest. */
-    final class Lease implements AutoCloseable {
+    public final class Lease implements AutoCloseable {
         private final int slot;
         private final boolean alone;
         private final Vm vm;
@@ -167,7 +168,7 @@ final class VmPool implements AutoCloseable {
             this.vm = vm;
         }
 
-        Vm vm() {
+        public Vm vm() {
             return vm;
         }
 

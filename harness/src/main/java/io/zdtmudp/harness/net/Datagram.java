@@ -1,4 +1,4 @@
-package io.zdtmudp.harness.udp;
+package io.zdtmudp.harness.net;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,15 +1,5 @@
-package io.zdtmudp.harness.junit;
+package io.zdtmudp.harness.vm;
 
-import io.zdtmudp.harness.vm.Accelerator;
-import io.zdtmudp.harness.vm.GuestImage;
-import io.zdtmudp.harness.vm.KvmProbe;
-import io.zdtmudp.harness.vm.QemuVm;
-import io.zdtmudp.harness.vm.SnapshotStart;
-import io.zdtmudp.harness.vm.SnapshotStore;
-import io.zdtmudp.harness.vm.StaleRuns;
-import io.zdtmudp.harness.vm.Timeouts;
-import io.zdtmudp.harness.vm.Vm;
-import io.zdtmudp.harness.vm.VmConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
