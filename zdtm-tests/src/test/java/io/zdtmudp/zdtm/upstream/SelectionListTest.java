@@ -18,7 +18,7 @@ class SelectionListTest {
                 "static/sk-freebind-false", "static/socket_udp_queue", "static/socket6_udp_queue",
                 "static/socket_udp_more", "static/socket6_udp_more", "static/socket_udp_gro",
                 "static/socket_udp_gro_aggregate", "static/socket_udp_gro_dropped", "static/sk-inet-recvopts",
-                "static/socket_udp_queue_marks");
+                "static/socket_udp_queue_marks", "static/socket_udp_error", "static/socket_udp_error_dropped");
         ListEntry corked = l.entries().get(5);
         assertThat(corked.droppedFlags()).containsExactly("crfail");
         // Cork support landed (issue #4): no expected failure excuses a refused dump any more.
