@@ -126,7 +126,7 @@ final class BenchReport {
                 }
                 Summary dump = summary(s, CrSample::dumpCriu);
                 Summary restore = summary(s, CrSample::restoreCriu);
-                t.append("| ").append(load.label()).append(" | ").append(path.envValue()).append(" | ")
+                t.append("| ").append(load.label()).append(" | ").append(path.pathName()).append(" | ")
                         .append(bytes(median(s, c -> c.imageBytes()))).append(" | ")
                         .append(dump.format()).append(" | ").append(restore.format()).append(" | ");
                 if (load.count() == 0 || empty.isEmpty()) {
@@ -280,7 +280,7 @@ final class BenchReport {
                 double ed = median(s, CrSample::dumpQueue);
                 double er = median(s, CrSample::restoreQueue);
                 b.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.0f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n",
-                        load.count(), load.length(), path.envValue(), d.n(), median(s, c -> c.imageBytes()),
+                        load.count(), load.length(), path.pathName(), d.n(), median(s, c -> c.imageBytes()),
                         d.median(), d.min(), d.max(), r.median(), r.min(), r.max(), ds, rs,
                         ed, er, p, pd, load.count() == 0 ? Double.NaN : ed / p, load.count() == 0 ? Double.NaN : er / p));
             }

@@ -34,7 +34,7 @@ record CrSample(QueueLoad load, QueueInjection path, int rep, double dumpCriu, d
 
     String csv() {
         return String.format(java.util.Locale.ROOT, "%d,%d,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d,%.3f,%.3f",
-                load.count(), load.length(), path.envValue(), rep, dumpCriu, dumpCall, restoreCriu, restoreCall,
+                load.count(), load.length(), path.pathName(), rep, dumpCriu, dumpCall, restoreCriu, restoreCall,
                 dumpQueue, restoreQueue, imageBytes, caseWall, harnessOverhead());
     }
 }

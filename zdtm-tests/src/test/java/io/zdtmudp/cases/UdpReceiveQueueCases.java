@@ -76,7 +76,7 @@ abstract class UdpReceiveQueueCases {
     private void assertRestoredThrough(UdpRun run) {
         String log = run.lastRestore().log();
         if (log.contains("Restored ") && log.contains(" datagrams (")) {
-            assertThat(log).contains("through " + injection.envValue());
+            assertThat(log).contains("through " + injection.pathName());
         }
     }
 

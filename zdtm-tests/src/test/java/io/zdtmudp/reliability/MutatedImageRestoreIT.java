@@ -2,6 +2,7 @@ package io.zdtmudp.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.criu.CriuFault;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.RestoreOptions;
 import io.zdtmudp.harness.guest.Guest;
@@ -100,7 +101,9 @@ class MutatedImageRestoreIT {
     }
 
     private static CriuResult restore(Guest guest, String dir, QueueInjection injection) {
-        return guest.criu().restore(RestoreOptions.builder().imagesDir(dir).logFile(dir + "/restore.log")
-                .pidFile(dir + "/restore.pid").env(QueueInjection.ENV, injection.envValue()).build());
+        RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(dir).logFile(dir + "/restore.log")
+                .pidFile(dir + "/restore.pid");
+        injection.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
+        return guest.criu().restore(b.build());
     }
 }

@@ -34,7 +34,7 @@ public abstract class CriuOptions {
         this.env = Map.copyOf(b.env);
     }
 
-    /** Environment CRIU runs with (e.g. CRIU_UDP_QUEUE_INJECT to pick a restore path). */
+    /** Environment CRIU runs with (e.g. CRIU_FAULT, see CriuFault). */
     public Map<String, String> env() {
         return env;
     }

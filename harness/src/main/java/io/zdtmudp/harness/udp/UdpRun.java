@@ -7,6 +7,7 @@ import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.agent.GuestProcess;
 import io.zdtmudp.harness.criu.Criu;
 import io.zdtmudp.harness.criu.CriuBinary;
+import io.zdtmudp.harness.criu.CriuFault;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
@@ -175,9 +176,7 @@ public final class UdpRun implements AutoCloseable {
         dumps++;
         String imagesDir = imagesDir();
         DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(imagesDir).logFile(imagesDir + "/dump.log");
-        if (readout.envValue() != null) {
-            b.env(QueueReadout.ENV, readout.envValue());
-        }
+        readout.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
         b.extraArgs(criuArgs());
         CriuResult r = criu.dump(b.build());
         lastDump = r;
@@ -318,9 +317,7 @@ public final class UdpRun implements AutoCloseable {
         RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(imagesDir)
                 .logFile(imagesDir + "/restore.log").restoreDetached(true)
                 .pidFile(imagesDir + "/restore.pid");
-        if (injection.envValue() != null) {
-            b.env(QueueInjection.ENV, injection.envValue());
-        }
+        injection.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
         b.extraArgs(criuArgs());
         RestoreOptions options = b.build();
         CriuResult r = criu.restore(options);
