@@ -32,6 +32,9 @@
  *   drain NAME                     receive until the queue is empty
  *   recv NAME                      receive exactly one (waits up to 5 s)
  *   state NAME                     report peek offset, rcvbuf, local, peer
+ *   waiterr NAME                   wait (up to 5 s) until the socket has a pending error
+ *                                  (an ICMP error arrives after the datagram that caused it)
+ *   error NAME                     report and clear SO_ERROR
  *   fork                           a child that shares every socket and sleeps
  *                                  (killed when the script ends)
  *   after                          starts the after-restore section
@@ -43,6 +46,7 @@
  *        (DSTADDR '-' without pktinfo, HEX '-' if empty; ttl/tos with recvttl/recvtos)
  *   peek NAME SRCADDR SRCPORT DSTADDR LEN HEX
  *   state NAME peekoff=N rcvbuf=N local=ADDR,PORT peer=ADDR,PORT|-
+ *   sockerr NAME ERRNO                            (0: no pending error)
  *   empty NAME                                    (drain found nothing more)
  *   error LINE MESSAGE                            (and exit status 1)
  *   after                          (the lines above it came before the checkpoint)
@@ -675,6 +679,18 @@ static int run_line(char *line)
 		cmd_recv_one(find(argv[1]));
 	} else if (!strcmp(argv[0], "state") && argc == 2) {
 		cmd_state(find(argv[1]));
+	} else if (!strcmp(argv[0], "waiterr") && argc == 2) {
+		struct pollfd p = { .fd = find(argv[1])->fd };
+
+		if (poll(&p, 1, 5000) != 1 || !(p.revents & POLLERR))
+			die("no pending error on %s within 5 s", argv[1]);
+	} else if (!strcmp(argv[0], "error") && argc == 2) {
+		socklen_t sl = sizeof(int);
+		int err = 0;
+
+		if (getsockopt(find(argv[1])->fd, SOL_SOCKET, SO_ERROR, &err, &sl))
+			die("SO_ERROR: %s", strerror(errno));
+		fprintf(result, "sockerr %s %d\n", argv[1], err);
 	} else if (!strcmp(argv[0], "fork") && argc == 1) {
 		pid_t pid;
 

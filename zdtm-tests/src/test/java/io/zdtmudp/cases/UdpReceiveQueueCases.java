@@ -37,6 +37,7 @@ abstract class UdpReceiveQueueCases {
 
     private static final int RX_PORT = 7000;
     private static final int TX_PORT = 7001;
+    private static final int ECONNREFUSED = 111;
 
     /** A receiver with packet info and one sender, both on the family's loopback. */
     private static UdpSocket[] pair(UdpScenario s, IpFamily family) {
@@ -340,6 +341,43 @@ abstract class UdpReceiveQueueCases {
         assertThat(without.receivedMarks(rx)).as("without C/R").containsExactlyElementsOf(sent);
         UdpOutcome with = cycle(guest, s);
         assertThat(with.receivedMarks(rx)).as("after C/R").containsExactlyElementsOf(without.receivedMarks(rx));
+    }
+
+    /**
+     * A pending ICMP error (the port unreachable a send to a closed peer brings back) waits in SO_ERROR ahead
+     * of the queue, and no path can put it back. Under --udp-queues strict the dump fails, naming it, and the
+     * task, still running, reads the error and then its datagram as it would have; by default the dump drops
+     * the queue with a warning, unread, and the restored task gets neither.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void pendingIcmpError(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(RX_PORT));
+        var gone = s.socket("gone", family).bind(family.loopback().withPort(TX_PORT));
+        rx.connect(gone);
+        Datagram queued = s.send(gone, rx, Payload.text("queued before the error"));
+        s.close(gone);
+        s.sendTo(rx, gone.bound(), Payload.text("to a closed port"));
+        s.awaitPendingError(rx);
+        s.afterRestore().readErrorBeforeDrain(rx);
+        try (var run = start(guest, s)) {
+            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
+            assertThat(refused.succeeded()).as("a strict dump of a socket with a pending error").isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("has a pending error"));
+            UdpOutcome out = run.finish();
+            assertThat(out.socketError(rx)).as("SO_ERROR after the refused dump").isEqualTo(ECONNREFUSED);
+            assertThat(out.received(rx)).as("the queue after the refused dump").containsExactly(queued);
+        }
+        try (var run = start(guest, s)) {
+            run.checkpoint();
+            assertThat(run.lastDump().log()).as("the default dump's log").contains("has a pending error")
+                    .contains("Read queue is dropped for socket");
+            run.restore();
+            UdpOutcome out = run.finish();
+            assertThat(out.socketError(rx)).as("SO_ERROR after the restore").isZero();
+            assertThat(out.received(rx)).as("what the application reads after a dropped queue").isEmpty();
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ public final class UdpOutcome {
     private final Map<String, List<Marks>> drainedMarks = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> later = new LinkedHashMap<>();
     private final Map<String, List<Marks>> laterMarks = new LinkedHashMap<>();
+    private final Map<String, Integer> errors = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedBefore = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedAfter = new LinkedHashMap<>();
     private boolean complete;
@@ -65,6 +66,7 @@ public final class UdpOutcome {
                             emptied.add(f[1]);
                         }
                     }
+                    case "sockerr" -> o.errors.put(f[1], Integer.parseInt(f[2]));
                     case "after" -> restored = true;
                     case "done" -> o.complete = true;
                     case "error" -> throw new WorkloadError(
@@ -142,6 +144,11 @@ public final class UdpOutcome {
     /** The datagrams the socket delivered after the restore when its queue was drained. */
     public List<Datagram> received(UdpSocket socket) {
         return List.copyOf(drained.getOrDefault(socket.name(), List.of()));
+    }
+
+    /** The errno SO_ERROR gave after the restore (0 for none), where the case read it. */
+    public int socketError(UdpSocket socket) {
+        return require(errors, socket);
     }
 
     /** The TTL and TOS of each datagram of {@link #received}, in the same order. */

@@ -145,6 +145,14 @@ public final class UdpScenario {
         before.add("peek " + socket.name());
     }
 
+    /**
+     * Waits before the checkpoint until {@code socket} has a pending error, e.g. the ICMP port unreachable
+     * that a send to a closed port brings back a little later.
+     */
+    public void awaitPendingError(UdpSocket socket) {
+        before.add("waiterr " + socket.name());
+    }
+
     /** Closes a socket before the checkpoint; what it sent stays queued at the receivers. */
     public void close(UdpSocket socket) {
         before.add("close " + socket.name());
@@ -256,6 +264,11 @@ public final class UdpScenario {
 
         public void peek(UdpSocket socket) {
             after.add("peek " + socket.name());
+        }
+
+        /** Reads (and clears) SO_ERROR right after the restore, before the drain, which would meet it first. */
+        public void readErrorBeforeDrain(UdpSocket socket) {
+            afterEarly.add("error " + socket.name());
         }
 
         /** MSG_PEEK right after the restore, before the drain: shows where the peek offset points. */

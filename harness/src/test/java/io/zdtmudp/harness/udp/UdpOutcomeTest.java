@@ -46,6 +46,15 @@ class UdpOutcomeTest {
     }
 
     @Test
+    void readsTheSocketErrorTheCaseAskedFor() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET);
+        var o = UdpOutcome.parse("after\nsockerr rx 111\nempty rx\ndone\n");
+        assertThat(o.socketError(rx)).isEqualTo(111);
+        assertThatThrownBy(() -> o.socketError(s.socket("other", INET))).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
     void parsesDrainedDatagramsInOrder() {
         var s = new UdpScenario();
         var rx = s.socket("rx", INET);

@@ -44,6 +44,18 @@ class UdpScenarioTest {
     }
 
     @Test
+    void waitsForAPendingErrorBeforeTheCheckpointAndReadsItBeforeTheDrain() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET).bind("127.0.0.1", 7000);
+        s.awaitPendingError(rx);
+        s.afterRestore().readErrorBeforeDrain(rx);
+        String script = s.script();
+        assertThat(script).contains("waiterr rx\n");
+        assertThat(script.indexOf("waiterr rx")).isLessThan(script.indexOf("after\n"));
+        assertThat(script.indexOf("error rx\n", script.indexOf("after\n"))).isLessThan(script.indexOf("drain rx"));
+    }
+
+    @Test
     void expectsTheSourceAndDestinationTheReceiverSees() {
         var s = new UdpScenario();
         var rx = s.socket("rx", INET).bind("127.0.0.1", 7000).pktinfo();
