@@ -4,8 +4,9 @@
 # Helpers shared by the vm-images components: logging, timing, input hashing and the
 # content-addressed cache (<cache>/<component>-<hash16>/, built in a temp dir, renamed on success).
 
-ZDTM_CACHE=${ZDTM_CACHE:-$HOME/.cache/zdtm-udp}
 VM_IMAGES_DIR=${VM_IMAGES_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=vm-images/lib/cache-dir.sh
+. "$VM_IMAGES_DIR/lib/cache-dir.sh"
 REPO_DIR=${REPO_DIR:-$(cd "$VM_IMAGES_DIR/.." && pwd)}
 # Parallelism is capped: the machine is shared and has 2 cores.
 BUILD_JOBS=${BUILD_JOBS:-2}
