@@ -6,8 +6,6 @@ import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.net.Payload;
-import io.zdtmudp.harness.udp.QueueComparison;
-import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.vm.Accelerator;
@@ -48,12 +46,7 @@ final class TestVms {
             s.send(tx, rx, Payload.text("two"));
             s.send(tx, rx, Payload.text("three"));
             try (var run = UdpRun.start(guest, s)) {
-                run.checkpoint();
-                QueueComparison.assertSame("image", s.queueOf(rx), run.savedQueue(rx));
-                run.restore();
-                UdpOutcome out = run.finish();
-                QueueComparison.assertSame("after restore", s.queueOf(rx), out.received(rx));
-                assertThat(out.received(rx)).hasSize(3);
+                assertThat(run.checkpointRestoreAndCompare().received(rx)).hasSize(3);
             }
         }
     }
