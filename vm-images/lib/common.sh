@@ -4,8 +4,9 @@
 # Helpers shared by the vm-images components: logging, timing, input hashing and the
 # content-addressed cache (<cache>/<component>-<hash16>/, built in a temp dir, renamed on success).
 
-ZDTM_CACHE=${ZDTM_CACHE:-$HOME/.cache/zdtm-udp}
 VM_IMAGES_DIR=${VM_IMAGES_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=vm-images/lib/cache-dir.sh
+. "$VM_IMAGES_DIR/lib/cache-dir.sh"
 REPO_DIR=${REPO_DIR:-$(cd "$VM_IMAGES_DIR/.." && pwd)}
 # Parallelism is capped: the machine is shared and has 2 cores.
 BUILD_JOBS=${BUILD_JOBS:-2}
@@ -57,6 +58,7 @@ hash_inputs() {
 
 # cache_component NAME HASH BUILD_FN REQUIRED_FILE...
 # Sets CACHE_DIR to <cache>/NAME-HASH. On a hit (every required file present) nothing is built.
+# A required file may be a symlink: it must resolve, and is not checksummed.
 # Otherwise BUILD_FN runs with a fresh temp dir as $1 and the result is renamed into place.
 # Builders of the same entry take turns (flock), so a second one waits and then finds a hit.
 cache_component() {
@@ -155,6 +157,8 @@ cache_verify() {
 		set -- "${!hash_of[@]}"
 	fi
 	for f in "$@"; do
+		# A link into another entry (zdtm-parity's bzImage) has no bytes here; cache_missing saw it resolve.
+		[ -L "$dir/$f" ] && continue
 		want=${hash_of[$f]:-}
 		# A required output the manifest does not list: the manifest itself is damaged.
 		if [ -z "$want" ] && [ -f "$dir/$f" ]; then

@@ -46,7 +46,7 @@ class SnapshotStartIT {
 
     /** Boots cold once, which saves the snapshot; returns it. */
     private VmSnapshot prime() throws java.io.IOException {
-        try (QemuVm first = start.start(TestVms.config("snap").build(), timeouts)) {
+        try (QemuVm first = start.start(TestVms.config(), timeouts)) {
             assertThat(first.startedFrom()).as("no snapshot yet: a cold boot").isEmpty();
             savedDevices = first.deviceTree();
             TestVms.queueSurvivesCheckpointRestore(first, 1);
@@ -60,8 +60,8 @@ class SnapshotStartIT {
         VmSnapshot snapshot = prime();
         assertThat(Files.size(snapshot.state())).as("guest RAM in use, not all 1 GiB").isBetween(1L << 20, 512L << 20);
 
-        try (QemuVm a = start.start(TestVms.config("snap").build(), timeouts);
-                QemuVm b = start.start(TestVms.config("snap").build(), timeouts)) {
+        try (QemuVm a = start.start(TestVms.config(), timeouts);
+                QemuVm b = start.start(TestVms.config(), timeouts)) {
             for (QemuVm vm : new QemuVm[] {a, b}) {
                 assertThat(vm.startedFrom()).as("resumed from the snapshot").hasValueSatisfying(
                         s -> assertThat(s.dir()).isEqualTo(snapshot.dir()));
@@ -89,7 +89,7 @@ class SnapshotStartIT {
             f.write("not guest RAM".getBytes(StandardCharsets.US_ASCII));
         }
         String log = captureStderr(() -> {
-            try (QemuVm vm = start.start(TestVms.config("snap").build(), timeouts)) {
+            try (QemuVm vm = start.start(TestVms.config(), timeouts)) {
                 assertThat(vm.startedFrom()).as("cold boot").isEmpty();
                 TestVms.queueSurvivesCheckpointRestore(vm, 4);
             }
@@ -118,7 +118,7 @@ class SnapshotStartIT {
         }
         long t0 = System.nanoTime();
         String log = captureStderr(() -> {
-            try (QemuVm vm = start.start(TestVms.config("snap").build(), timeouts)) {
+            try (QemuVm vm = start.start(TestVms.config(), timeouts)) {
                 assertThat(vm.startedFrom()).as("cold boot").isEmpty();
                 assertThat(vm.agent().ping()).isPositive();
             }

@@ -6,43 +6,29 @@ import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.net.Payload;
-import io.zdtmudp.harness.udp.QueueComparison;
-import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
 import io.zdtmudp.harness.vm.Accelerator;
-import io.zdtmudp.harness.vm.GuestImage;
 import io.zdtmudp.harness.vm.QemuVm;
+import io.zdtmudp.harness.vm.QemuVmFactory;
 import io.zdtmudp.harness.vm.Timeouts;
 import io.zdtmudp.harness.vm.VmConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
-/** VMs for the harness ITs: the built guest under TCG, a share dir under target/, a short run dir. */
+/** VMs for the harness ITs: the QEMU factory's, under TCG. */
 final class TestVms {
-    private static final AtomicInteger N = new AtomicInteger();
-
     private TestVms() {}
 
     static Timeouts timeouts() {
         return Timeouts.forAccelerator(Accelerator.TCG, System.getProperty(Timeouts.PROPERTY));
     }
 
-    static VmConfig.Builder config(String name) {
-        GuestImage image = GuestImage.locate(System.getProperty(GuestImage.PROPERTY), Path.of(System.getProperty("user.dir")));
-        int n = N.incrementAndGet();
-        Path share = Path.of(System.getProperty("user.dir"), "target", "zdtm-share", name + n);
-        try {
-            Files.createDirectories(share);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // Sockets live under /tmp: unix socket paths must stay short.
-        return VmConfig.builder(image).accel(Accelerator.TCG).shareDir(share)
-                .runDir(Path.of("/tmp", "zdtm-" + ProcessHandle.current().pid() + "-" + name + n));
+    /** The QEMU factory's next VM, not started, under TCG whatever -Dzdtm.accel says (the timeouts are TCG's). */
+    static VmConfig config() {
+        return new QemuVmFactory().config(key -> key.equals(Accelerator.PROPERTY) ? Optional.of(Accelerator.TCG.qemuName())
+                : Optional.ofNullable(System.getProperty(key)));
     }
 
     /** The process is gone from /proc (not even a zombie). */
@@ -60,12 +46,7 @@ final class TestVms {
             s.send(tx, rx, Payload.text("two"));
             s.send(tx, rx, Payload.text("three"));
             try (var run = UdpRun.start(guest, s)) {
-                run.checkpoint();
-                QueueComparison.assertSame("image", s.queueOf(rx), run.savedQueue(rx));
-                run.restore();
-                UdpOutcome out = run.finish();
-                QueueComparison.assertSame("after restore", s.queueOf(rx), out.received(rx));
-                assertThat(out.received(rx)).hasSize(3);
+                assertThat(run.checkpointRestoreAndCompare().received(rx)).hasSize(3);
             }
         }
     }

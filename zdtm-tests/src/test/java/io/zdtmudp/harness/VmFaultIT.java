@@ -28,7 +28,7 @@ class VmFaultIT {
     private final Timeouts timeouts = TestVms.timeouts();
 
     private QemuVm startVm() {
-        return new SnapshotStart(SnapshotStore.inCache()).startWithRetry(TestVms.config("fault").build(), timeouts);
+        return new SnapshotStart(SnapshotStore.inCache()).startWithRetry(TestVms.config(), timeouts);
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,29 +72,15 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
         return Optional.empty();
     }
 
-    /** KEY=VALUE lines; blank lines and # comments skipped; surrounding quotes dropped. */
     static Map<String, String> readManifest(Path file) {
-        Map<String, String> m = new LinkedHashMap<>();
         if (!Files.isReadable(file)) {
-            return m;
+            return Map.of();
         }
         try {
-            for (String line : Files.readAllLines(file)) {
-                String l = line.strip();
-                int eq = l.indexOf('=');
-                if (l.isEmpty() || l.startsWith("#") || eq <= 0) {
-                    continue;
-                }
-                String v = l.substring(eq + 1).strip();
-                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-                    v = v.substring(1, v.length() - 1);
-                }
-                m.put(l.substring(0, eq).strip(), v);
-            }
+            return EnvFile.parse(Files.readAllLines(file));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         }
-        return m;
     }
 
     /**

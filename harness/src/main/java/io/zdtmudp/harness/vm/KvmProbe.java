@@ -23,7 +23,7 @@ public final class KvmProbe {
         if (!Files.isReadable(Path.of("/dev/kvm"))) {
             return Accelerator.TCG;
         }
-        Path cache = cacheDir().resolve("kvm-probe");
+        Path cache = CacheDir.resolve().resolve("kvm-probe");
         String key = (qemuVersion() + "|" + image.kernelKey()).replaceAll("[^A-Za-z0-9._|-]", "_");
         Properties known = load(cache);
         String cached = known.getProperty(key);
@@ -34,11 +34,6 @@ public final class KvmProbe {
         known.setProperty(key, result.name());
         store(cache, known);
         return result;
-    }
-
-    public static Path cacheDir() {
-        String env = System.getenv("ZDTM_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "zdtm-udp");
     }
 
     private static boolean probe(VmConfig.Builder template, Path runDir) {

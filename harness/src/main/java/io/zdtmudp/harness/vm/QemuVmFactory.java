@@ -17,6 +17,16 @@ public final class QemuVmFactory implements VmFactory {
 
     @Override
     public Vm create(Function<String, Optional<String>> parameters) {
+        VmConfig config = config(parameters);
+        Timeouts timeouts = Timeouts.forAccelerator(config.accel(), parameters.apply(Timeouts.PROPERTY).orElse(null));
+        if (SnapshotStart.enabled(parameters.apply(SnapshotStart.PROPERTY).orElse(null))) {
+            return new SnapshotStart(SnapshotStore.inCache()).startWithRetry(config, timeouts);
+        }
+        return QemuVm.startWithRetry(config, timeouts);
+    }
+
+    /** The next VM's configuration, not started: for a caller that starts it its own way. */
+    public VmConfig config(Function<String, Optional<String>> parameters) {
         Path cwd = Path.of(System.getProperty("user.dir"));
         StaleRuns.reap(Path.of("/tmp")).forEach(pid -> System.err.println("zdtm: killed QEMU " + pid + " left by a dead JVM"));
         GuestImage image = GuestImage.locate(parameters.apply(GuestImage.PROPERTY).orElse(null), cwd);
@@ -33,11 +43,6 @@ public final class QemuVmFactory implements VmFactory {
                 .singleTcgThread("single".equals(parameters.apply(VmConfig.TCG_THREAD_PROPERTY).orElse("")));
         Accelerator accel = KvmProbe.resolve(parameters.apply(Accelerator.PROPERTY).orElse(null),
                 VmConfig.builder(image), Path.of(run + "-probe"), image);
-        Timeouts timeouts = Timeouts.forAccelerator(accel, parameters.apply(Timeouts.PROPERTY).orElse(null));
-        VmConfig built = config.accel(accel).runDir(run).build();
-        if (SnapshotStart.enabled(parameters.apply(SnapshotStart.PROPERTY).orElse(null))) {
-            return new SnapshotStart(SnapshotStore.inCache()).startWithRetry(built, timeouts);
-        }
-        return QemuVm.startWithRetry(built, timeouts);
+        return config.accel(accel).runDir(run).build();
     }
 }

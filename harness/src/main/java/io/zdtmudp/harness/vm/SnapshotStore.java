@@ -38,9 +38,9 @@ public final class SnapshotStore {
         this.root = root.toAbsolutePath();
     }
 
-    /** The store in {@code ${ZDTM_CACHE:-~/.cache/zdtm-udp}}. */
+    /** The store in the cache ({@link CacheDir}). */
     public static SnapshotStore inCache() {
-        return new SnapshotStore(KvmProbe.cacheDir());
+        return new SnapshotStore(CacheDir.resolve());
     }
 
     public Path root() {

@@ -94,10 +94,12 @@ public final class VmConfig {
 
     /** The QEMU command line. QEMU connects to both sockets: the host must listen before starting it. */
     public List<String> qemuArgv() {
+        QemuDefaults q = QemuDefaults.FROM_QEMU_ENV;
         List<String> a = new ArrayList<>(List.of(qemuBinary,
-                "-M", "q35", "-accel", accelArgument(), "-cpu", accel == Accelerator.KVM ? "host" : "max",
-                "-m", memoryMiB + "M", "-smp", Integer.toString(cpus),
-                "-nodefaults", "-no-reboot", "-display", "none",
+                "-M", q.machine(), "-accel", accelArgument(), "-cpu", accel == Accelerator.KVM ? "host" : q.tcgCpu(),
+                "-m", memoryMiB + "M", "-smp", Integer.toString(cpus)));
+        a.addAll(q.options());
+        a.addAll(List.of(
                 // append=on: a guest restored from a snapshot keeps the boot log copied in before it
                 "-chardev", "file,id=console,path=" + consoleLog() + ",append=on",
                 "-serial", "chardev:console",
@@ -131,21 +133,17 @@ public final class VmConfig {
         return accel.qemuName();
     }
 
+    /** vm-images/qemu.env's kernel command line (why random.trust_cpu=on: see there), then the extra words. */
     public String cmdline() {
-        // The guest has no entropy source the kernel credits (Debian's 6.1 leaves RANDOM_TRUST_CPU off and a
-        // quiet TCG guest gathers almost no interrupt noise), so its crng stays uninitialized until something
-        // blocks in getrandom(). Until then each CRIU run spent about 3 s before its log even started (its run
-        // id is a libuuid uuid_generate()); a dump took 3.2 s instead of 0.17 s. RDRAND (TCG's -cpu max and
-        // KVM hosts have it) seeds the crng at boot.
-        List<String> c = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "quiet", "random.trust_cpu=on"));
+        List<String> c = new ArrayList<>(QemuDefaults.FROM_QEMU_ENV.kernelCmdline());
         c.addAll(extraCmdline);
         return String.join(" ", c);
     }
 
     public static final class Builder {
         private final GuestImage image;
-        private int memoryMiB = 1024;
-        private int cpus = 2;
+        private int memoryMiB = QemuDefaults.FROM_QEMU_ENV.memoryMiB();
+        private int cpus = QemuDefaults.FROM_QEMU_ENV.cpus();
         private Accelerator accel = Accelerator.TCG;
         private boolean singleTcgThread;
         private Path shareDir;
