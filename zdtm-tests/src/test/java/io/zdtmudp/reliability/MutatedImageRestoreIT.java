@@ -2,7 +2,6 @@ package io.zdtmudp.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zdtmudp.harness.criu.CriuFault;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.RestoreOptions;
 import io.zdtmudp.harness.guest.Guest;
@@ -103,7 +102,7 @@ class MutatedImageRestoreIT {
     private static CriuResult restore(Guest guest, String dir, QueueInjection injection) {
         RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(dir).logFile(dir + "/restore.log")
                 .pidFile(dir + "/restore.pid");
-        injection.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
+        injection.fault().ifPresent(b::fault);
         return guest.criu().restore(b.build());
     }
 }

@@ -34,7 +34,7 @@ public abstract class CriuOptions {
         this.env = Map.copyOf(b.env);
     }
 
-    /** Environment CRIU runs with (e.g. CRIU_FAULT, see CriuFault). */
+    /** Environment CRIU runs with (e.g. CRIU_FAULT, see {@link Builder#fault}). */
     public Map<String, String> env() {
         return env;
     }
@@ -118,6 +118,11 @@ public abstract class CriuOptions {
         public B env(String key, String value) {
             env.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
             return (B) this;
+        }
+
+        /** CRIU runs with this fault injected ({@code CRIU_FAULT}). */
+        public B fault(CriuFault fault) {
+            return env(CriuFault.ENV, fault.envValue());
         }
 
         public B imagesDir(String dir) {

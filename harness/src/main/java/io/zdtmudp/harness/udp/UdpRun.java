@@ -7,7 +7,6 @@ import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.agent.GuestProcess;
 import io.zdtmudp.harness.criu.Criu;
 import io.zdtmudp.harness.criu.CriuBinary;
-import io.zdtmudp.harness.criu.CriuFault;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
@@ -176,7 +175,7 @@ public final class UdpRun implements AutoCloseable {
         dumps++;
         String imagesDir = imagesDir();
         DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(imagesDir).logFile(imagesDir + "/dump.log");
-        readout.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
+        readout.fault().ifPresent(b::fault);
         b.extraArgs(criuArgs());
         CriuResult r = criu.dump(b.build());
         lastDump = r;
@@ -317,7 +316,7 @@ public final class UdpRun implements AutoCloseable {
         RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(imagesDir)
                 .logFile(imagesDir + "/restore.log").restoreDetached(true)
                 .pidFile(imagesDir + "/restore.pid");
-        injection.fault().ifPresent(f -> b.env(CriuFault.ENV, f.envValue()));
+        injection.fault().ifPresent(b::fault);
         b.extraArgs(criuArgs());
         RestoreOptions options = b.build();
         CriuResult r = criu.restore(options);

@@ -92,7 +92,7 @@ public final class UdpScenario {
     /**
      * Sends {@code payload} from {@code from} to where {@code to} is bound, before the checkpoint, with a TTL
      * (IPv6: hop limit) and TOS (IPv6: traffic class) of its own as IP_TTL/IP_TOS (IPV6_HOPLIMIT/IPV6_TCLASS)
-     * cmsgs. What a receiver that asks for them must then see is the case's to state.
+     * cmsgs. The case states what a receiver that asks for them must see.
      */
     public Datagram sendMarked(UdpSocket from, UdpSocket to, Payload payload, int ttl, int tos) {
         if (ttl < 0 || ttl > 255 || tos < 0 || tos > 255) {
@@ -100,7 +100,7 @@ public final class UdpScenario {
         }
         Datagram d = expected(from, to, payload);
         before.add("sendto " + from.name() + " " + to.reachableAt(from.family()).scriptForm() + " "
-                + payload.scriptForm() + " ttl=" + ttl + " tos=" + tos);
+                + payload.scriptForm() + cmsgOptions(ttl, tos));
         queues.get(to.name()).add(d);
         return d;
     }
@@ -123,7 +123,12 @@ public final class UdpScenario {
         }
         p.bytes().writeBytes(payload.bytes());
         before.add((msgMore ? "sendmore " : "sendto ") + from.name() + " " + to.reachableAt(from.family()).scriptForm()
-                + " " + payload.scriptForm() + (ttl >= 0 ? " ttl=" + ttl : "") + (tos >= 0 ? " tos=" + tos : ""));
+                + " " + payload.scriptForm() + cmsgOptions(ttl, tos));
+    }
+
+    /** udpq's send options for an IP_TTL/IP_TOS cmsg each (-1: none). */
+    private static String cmsgOptions(int ttl, int tos) {
+        return (ttl >= 0 ? " ttl=" + ttl : "") + (tos >= 0 ? " tos=" + tos : "");
     }
 
     public void sendCorked(UdpSocket from, UdpSocket to, Payload payload, boolean msgMore) {

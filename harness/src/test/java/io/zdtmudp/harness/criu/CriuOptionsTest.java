@@ -51,6 +51,12 @@ class CriuOptionsTest {
     }
 
     @Test
+    void aFaultIsCriuFaultWithItsNumber() {
+        DumpOptions o = DumpOptions.builder().pid(5).imagesDir("/i").fault(CriuFault.UDP_QUEUE_NO_REPAIR).build();
+        assertThat(o.env()).containsEntry("CRIU_FAULT", "139");
+    }
+
+    @Test
     void environmentIsCarriedButNotInTheArgv() {
         DumpOptions o = DumpOptions.builder().pid(5).imagesDir("/i").env("CRIU_X", "yes").build();
         assertThat(o.env()).containsEntry("CRIU_X", "yes");
