@@ -1,18 +1,12 @@
 package io.zdtmudp.harness.udp;
 
-import static org.awaitility.Awaitility.await;
-
-import io.zdtmudp.harness.agent.ExecResult;
-import io.zdtmudp.harness.agent.GuestCommand;
-import io.zdtmudp.harness.agent.GuestProcess;
-import io.zdtmudp.harness.criu.Criu;
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.criu.DumpOptions;
-import io.zdtmudp.harness.criu.RestoreOptions;
+import io.zdtmudp.harness.cycle.CrCycle;
+import io.zdtmudp.harness.cycle.Readiness;
+import io.zdtmudp.harness.cycle.Workload;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.images.CriuImages;
-import io.zdtmudp.harness.images.ImageJsonDump;
 import io.zdtmudp.harness.images.UdpQueueImage;
 import io.zdtmudp.harness.images.proto.CriuImageProto.InetSkEntry;
 import io.zdtmudp.harness.net.Datagram;
@@ -22,59 +16,58 @@ import io.zdtmudp.harness.net.Payload;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * A {@link UdpScenario} running in the guest: the {@code udpq} workload in the
- * test's netns, checkpointed and restored by CRIU, then asked what its sockets
- * deliver. Every step fails with the evidence (workload stderr, CRIU log) and
- * attaches the dump, decoded, to the test's failure artifacts.
+ * test's netns (or one of its own), checkpointed and restored by a {@link CrCycle},
+ * then asked what its sockets deliver. Every step fails with the evidence (workload
+ * output, CRIU log); the cycle attaches each dump, decoded, to the failure artifacts.
  */
 public final class UdpRun implements AutoCloseable {
     /** Where the guest image installs the workload. */
     public static final String WORKLOAD = "/opt/zdtm/bin/udpq";
     private static final int SIGUSR1 = 10;
-    private static final int SIGKILL = 9;
 
     private final Guest guest;
     private final UdpScenario scenario;
-    private final Criu criu;
+    private final CriuBinary binary;
     private final String dir;
-    private int pid;
-    private int dumps;
-    private CriuImages images;
-    private CriuResult lastDump;
-    private CriuResult lastRestore;
+    private CrCycle cycle;
     private QueueInjection injection = QueueInjection.AUTO;
     private QueueReadout readout = QueueReadout.AUTO;
     private UdpQueuesMode queuesMode = UdpQueuesMode.RESTORE;
     private UdpOutcome ready;
-    private boolean running;
+    private Workload workload;
 
     private UdpRun(Guest guest, UdpScenario scenario, CriuBinary binary) {
         this.guest = guest;
         this.scenario = scenario;
-        this.criu = guest.criu(binary);
+        this.binary = binary;
         this.dir = guest.workDir() + "/udpq";
     }
 
     /** Forces how the engine re-injects receive queues on the following restores. */
     public UdpRun injectWith(QueueInjection how) {
-        this.injection = java.util.Objects.requireNonNull(how);
+        this.injection = Objects.requireNonNull(how);
+        configure();
         return this;
     }
 
     /** The engine's {@code --udp-queues} mode for the following checkpoints and restores. */
     public UdpRun udpQueues(UdpQueuesMode mode) {
-        this.queuesMode = java.util.Objects.requireNonNull(mode);
+        this.queuesMode = Objects.requireNonNull(mode);
+        configure();
         return this;
     }
 
     /** Forces how the engine reads receive queues on the following checkpoints. */
     public UdpRun readWith(QueueReadout how) {
-        this.readout = java.util.Objects.requireNonNull(how);
+        this.readout = Objects.requireNonNull(how);
+        configure();
         return this;
     }
 
@@ -119,40 +112,30 @@ public final class UdpRun implements AutoCloseable {
             }
             argv = udpq;
         }
-        GuestProcess p = guest.spawn(GuestCommand.builder()
-                .args(argv.toArray(String[]::new))
-                .stdoutPath(dir + "/udpq.log").build());
-        pid = p.pid();
-        running = true;
-        Duration limit = guest.timeouts().call();
-        try {
-            await("udpq ready (pid " + pid + ")").atMost(limit).pollInterval(Duration.ofMillis(50))
-                    .until(() -> guest.exec("test", "-e", dir + "/ready").exitCode() == 0 || exited());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new IllegalStateException("udpq did not get ready within " + limit + ": " + workloadLog(), e);
-        }
-        if (exited()) {
-            throw new IllegalStateException("udpq exited before the checkpoint: " + workloadLog());
-        }
+        workload = Workload.spawn(guest, Readiness.fileExists(dir + "/ready"), dir + "/udpq.log",
+                argv.toArray(String[]::new));
+        cycle = CrCycle.of(guest, guest.criu(binary), workload.pid(), dir);
+        configure();
         ready = UdpOutcome.parse(text(dir + "/ready"));
     }
 
-    private boolean exited() {
-        OptionalInt status = guest.agent().waitPid(pid, Duration.ZERO);
-        if (status.isPresent()) {
-            running = false;
-        }
-        return status.isPresent();
-    }
-
     private String workloadLog() {
-        ExecResult r = guest.exec("cat", dir + "/udpq.log");
-        return r.succeeded() ? "udpq said: " + r.stdout().strip() : "(no udpq log)";
+        return "udpq: " + workload.output();
     }
 
     /** The workload's pid (the same after a restore: CRIU restores pids). */
     public int pid() {
-        return pid;
+        return workload.pid();
+    }
+
+    /** The guest the workload runs in. */
+    public Guest guest() {
+        return guest;
+    }
+
+    /** The checkpoint/restore cycle under this run, for what the udpq driver does not wrap. */
+    public CrCycle cycle() {
+        return cycle;
     }
 
     /** What the workload reported when it got ready (bound addresses, early peeks and states). */
@@ -162,75 +145,32 @@ public final class UdpRun implements AutoCloseable {
 
     /** Dumps the workload; fails with CRIU's errors if the dump fails. */
     public CriuImages checkpoint() {
-        CriuResult r = tryCheckpoint();
-        if (!r.succeeded()) {
-            throw new AssertionError("criu dump failed (exit " + r.exitCode() + "):\n"
-                    + String.join("\n", r.errorLines()));
-        }
-        return images;
+        return cycle.checkpoint();
     }
 
     /** Dumps the workload and returns CRIU's result, whether or not it succeeded. */
     public CriuResult tryCheckpoint() {
-        dumps++;
-        String imagesDir = imagesDir();
-        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(imagesDir).logFile(imagesDir + "/dump.log");
-        readout.fault().ifPresent(b::fault);
-        b.extraArgs(criuArgs());
-        CriuResult r = criu.dump(b.build());
-        lastDump = r;
-        if (r.succeeded()) {
-            running = false;
-            images = CriuImages.open(copyToHost(imagesDir));
-            guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
-        }
-        return r;
+        return cycle.tryCheckpoint();
     }
 
-    /**
-     * The --udp-queues mode, and for a namespace of the workload's own the lock: CRIU locks it during dump
-     * and restore, and the guest has nftables (CRIU links libnftables) but no iptables, CRIU's default lock.
-     */
-    private String[] criuArgs() {
-        List<String> args = new java.util.ArrayList<>(queuesMode.criuArgs());
-        if (scenario.ownsNetworkNamespace()) {
-            args.addAll(List.of("--network-lock", "nftables"));
-        }
-        return args.toArray(String[]::new);
+    /** The engine's mode and forced paths, as CRIU arguments and faults of the cycle's following steps. */
+    private void configure() {
+        cycle.dumpFault(readout.fault()).restoreFault(injection.fault()).args(queuesMode.criuArgs());
     }
 
     /** CRIU's result (command, exit, log) of the last checkpoint attempt. */
     public CriuResult lastDump() {
-        if (lastDump == null) {
-            throw new IllegalStateException("no checkpoint yet");
-        }
-        return lastDump;
+        return cycle.lastDump();
     }
 
     /** CRIU's result of the last restore attempt. */
     public CriuResult lastRestore() {
-        if (lastRestore == null) {
-            throw new IllegalStateException("no restore yet");
-        }
-        return lastRestore;
-    }
-
-    private String imagesDir() {
-        return dir + "/images-" + dumps;
-    }
-
-    private java.nio.file.Path copyToHost(String imagesDir) {
-        String share = guest.guestShareDir() + "/images-" + dumps;
-        guest.run("sh", "-c", "rm -rf " + share + " && cp -r " + imagesDir + " " + share);
-        return guest.hostDir().resolve("images-" + dumps);
+        return cycle.lastRestore();
     }
 
     /** The images of the last successful checkpoint. */
     public CriuImages images() {
-        if (images == null) {
-            throw new IllegalStateException("no checkpoint yet");
-        }
-        return images;
+        return cycle.images();
     }
 
     /**
@@ -295,50 +235,30 @@ public final class UdpRun implements AutoCloseable {
     }
 
     /** The corked datagram the engine saved for {@code socket}, if it saved one. */
-    public java.util.Optional<Payload> savedCork(UdpSocket socket) {
+    public Optional<Payload> savedCork(UdpSocket socket) {
         return UdpQueueImage.of(images(), savedSocket(socket).getId())
                 .flatMap(UdpQueueImage::corkedPayload).map(Payload::of);
     }
 
     /** Restores the last checkpoint; fails with CRIU's errors. */
     public CriuResult restore() {
-        CriuResult r = tryRestore();
-        if (!r.succeeded()) {
-            throw new AssertionError("criu restore failed (exit " + r.exitCode() + "):\n"
-                    + String.join("\n", r.errorLines()));
-        }
-        return r;
+        return cycle.restore();
     }
 
     /** Restores the last checkpoint and returns CRIU's result, whether or not it succeeded. */
     public CriuResult tryRestore() {
-        String imagesDir = imagesDir();
-        RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(imagesDir)
-                .logFile(imagesDir + "/restore.log").restoreDetached(true)
-                .pidFile(imagesDir + "/restore.pid");
-        injection.fault().ifPresent(b::fault);
-        b.extraArgs(criuArgs());
-        RestoreOptions options = b.build();
-        CriuResult r = criu.restore(options);
-        lastRestore = r;
-        if (r.succeeded()) {
-            OptionalInt restored = criu.restoredPid(options);
-            if (restored.isEmpty() || restored.getAsInt() != pid) {
-                throw new AssertionError("restored pid " + restored + ", expected " + pid);
-            }
-            running = true;
-        }
-        return r;
+        return cycle.tryRestore();
     }
 
     /** Lets the workload run its after-restore part and returns everything it observed. */
     public UdpOutcome finish() {
+        int pid = pid();
         guest.agent().kill(pid, SIGUSR1, false);
         OptionalInt status = guest.agent().waitPid(pid, guest.timeouts().call());
         if (status.isEmpty()) {
             throw new AssertionError("udpq did not finish within " + guest.timeouts().call() + ": " + workloadLog());
         }
-        running = false;
+        cycle.ended();
         String result = text(dir + "/result");
         guest.attach("udpq.result", result);
         UdpOutcome out = UdpOutcome.parse(result);
@@ -355,8 +275,8 @@ public final class UdpRun implements AutoCloseable {
     /** Kills the workload if it still runs. */
     @Override
     public void close() {
-        if (running && guest.vm().isAlive()) {
-            guest.exec("kill", "-" + SIGKILL, Integer.toString(pid));
+        if (cycle != null) {
+            cycle.kill();
         }
     }
 }

@@ -1,0 +1,252 @@
+package io.zdtmudp.harness.cycle;
+
+import io.zdtmudp.harness.criu.Criu;
+import io.zdtmudp.harness.criu.CriuFault;
+import io.zdtmudp.harness.criu.CriuResult;
+import io.zdtmudp.harness.criu.DumpOptions;
+import io.zdtmudp.harness.criu.RestoreOptions;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.images.CriuImages;
+import io.zdtmudp.harness.images.ImageJsonDump;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * Checkpoint and restore of one task tree in the guest, whatever it runs. Each checkpoint goes to a
+ * directory of its own ({@code images-1}, {@code images-2}, ...) under the cycle's directory, is copied to
+ * the host, opened as {@link CriuImages} and attached, decoded, to the test's failure artifacts; a restore
+ * restores the last one, detached, and checks CRIU gave the task its pid back.
+ *
+ * <p>Its defaults work for any task: one in a network namespace of its own (a container, {@code unshare
+ * --net}) makes CRIU lock that namespace, and the guest has nftables but not iptables, CRIU's default lock,
+ * so the cycle asks for {@code --network-lock nftables} whenever the task's namespace is not the test's.
+ */
+public final class CrCycle {
+    private final Guest guest;
+    private final Criu criu;
+    private final int pid;
+    private final String dir;
+    private final List<String> lock = new ArrayList<>();
+    private List<String> args = List.of();
+    private Optional<CriuFault> dumpFault = Optional.empty();
+    private Optional<CriuFault> restoreFault = Optional.empty();
+    private int dumps;
+    private String lastImages;
+    private CriuImages images;
+    private CriuResult lastDump;
+    private CriuResult lastRestore;
+    private boolean running = true;
+
+    private CrCycle(Guest guest, Criu criu, int pid, String dir) {
+        this.guest = guest;
+        this.criu = criu;
+        this.pid = pid;
+        this.dir = dir;
+        if (ownsNetworkNamespace()) {
+            lock.addAll(List.of("--network-lock", "nftables"));
+        }
+    }
+
+    /** A cycle for the running task {@code pid}, with the guest's default CRIU, its images under {@code dir}. */
+    public static CrCycle of(Guest guest, int pid, String dir) {
+        return of(guest, guest.criu(), pid, dir);
+    }
+
+    /** A cycle for the running task {@code pid} through {@code criu}, its images under {@code dir}. */
+    public static CrCycle of(Guest guest, Criu criu, int pid, String dir) {
+        guest.run("mkdir", "-p", dir);
+        return new CrCycle(guest, criu, pid, dir);
+    }
+
+    private boolean ownsNetworkNamespace() {
+        String own = guest.exec("stat", "-L", "-c", "%i", "/proc/" + pid + "/ns/net").stdout().strip();
+        String test = guest.exec("stat", "-L", "-c", "%i", guest.netns()).stdout().strip();
+        if (own.isEmpty() || test.isEmpty()) {
+            throw new IllegalStateException("cannot read the network namespace of task " + pid + " or of the test ("
+                    + guest.netns() + ")");
+        }
+        return !own.equals(test);
+    }
+
+    /**
+     * The CRIU arguments every following checkpoint and restore adds (e.g. {@code --udp-queues=strict}),
+     * in place of those set before; the network lock the cycle chose stays.
+     */
+    public CrCycle args(List<String> more) {
+        this.args = List.copyOf(more);
+        return this;
+    }
+
+    /** The CRIU fault to inject in the following checkpoints, or none. */
+    public CrCycle dumpFault(Optional<CriuFault> fault) {
+        this.dumpFault = Objects.requireNonNull(fault);
+        return this;
+    }
+
+    /** The CRIU fault to inject in the following restores, or none. */
+    public CrCycle restoreFault(Optional<CriuFault> fault) {
+        this.restoreFault = Objects.requireNonNull(fault);
+        return this;
+    }
+
+    /** The arguments every checkpoint and restore of this cycle adds: the network lock, then {@link #args(List)}. */
+    public List<String> args() {
+        List<String> all = new ArrayList<>(lock);
+        all.addAll(args);
+        return all;
+    }
+
+    /** The task's pid. */
+    public int pid() {
+        return pid;
+    }
+
+    /** Whether the task runs as far as this cycle knows: until a dump ends it, again after a restore. */
+    public boolean running() {
+        return running;
+    }
+
+    /** Dumps the task; fails with CRIU's errors if the dump fails. */
+    public CriuImages checkpoint() {
+        return checkpoint(UnaryOperator.identity());
+    }
+
+    /** Dumps the task with {@code more} options; fails with CRIU's errors if the dump fails. */
+    public CriuImages checkpoint(UnaryOperator<DumpOptions.Builder> more) {
+        CriuResult r = tryCheckpoint(more);
+        if (!r.succeeded()) {
+            throw new AssertionError("criu dump of " + pid + " failed (exit " + r.exitCode() + "):\n"
+                    + String.join("\n", r.errorLines()));
+        }
+        return images;
+    }
+
+    /** Dumps the task and returns CRIU's result, whether or not it succeeded. */
+    public CriuResult tryCheckpoint() {
+        return tryCheckpoint(UnaryOperator.identity());
+    }
+
+    /**
+     * Dumps the task with {@code more} options (an action script, {@code --leave-running}, another images
+     * directory...) and returns
+     * CRIU's result, whether or not it succeeded; a dump that leaves the task running says so in its
+     * arguments, and the cycle then counts it as running.
+     */
+    public CriuResult tryCheckpoint(UnaryOperator<DumpOptions.Builder> more) {
+        dumps++;
+        String own = dir + "/images-" + dumps;
+        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(own).logFile(own + "/dump.log");
+        dumpFault.ifPresent(b::fault);
+        b.extraArgs(args().toArray(String[]::new));
+        DumpOptions options = more.apply(b).build();
+        String imagesDir = options.imagesDir();
+        lastImages = imagesDir;
+        CriuResult r = criu.dump(options);
+        lastDump = r;
+        if (r.succeeded()) {
+            running = options.toArgs().contains("--leave-running") || options.toArgs().contains("-R");
+            images = CriuImages.open(copyToHost(imagesDir));
+            guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
+        }
+        return r;
+    }
+
+    /**
+     * The guest directory of the last checkpoint's images: {@code images-N} under the cycle's directory,
+     * unless the checkpoint's options named another.
+     */
+    public String imagesDir() {
+        if (lastImages == null) {
+            throw new IllegalStateException("no checkpoint yet");
+        }
+        return lastImages;
+    }
+
+    private Path copyToHost(String imagesDir) {
+        String name = Path.of(dir).getFileName() + "-images-" + dumps;
+        String share = guest.guestShareDir() + "/" + name;
+        guest.run("sh", "-c", "rm -rf " + share + " && cp -r " + imagesDir + " " + share);
+        return guest.hostDir().resolve(name);
+    }
+
+    /** The images of the last successful checkpoint. */
+    public CriuImages images() {
+        if (images == null) {
+            throw new IllegalStateException("no successful checkpoint yet");
+        }
+        return images;
+    }
+
+    /** CRIU's result (command, exit, log) of the last checkpoint attempt. */
+    public CriuResult lastDump() {
+        if (lastDump == null) {
+            throw new IllegalStateException("no checkpoint yet");
+        }
+        return lastDump;
+    }
+
+    /** CRIU's result of the last restore attempt. */
+    public CriuResult lastRestore() {
+        if (lastRestore == null) {
+            throw new IllegalStateException("no restore yet");
+        }
+        return lastRestore;
+    }
+
+    /** Restores the last checkpoint; fails with CRIU's errors. */
+    public CriuResult restore() {
+        CriuResult r = tryRestore();
+        if (!r.succeeded()) {
+            throw new AssertionError("criu restore of " + pid + " failed (exit " + r.exitCode() + "):\n"
+                    + String.join("\n", r.errorLines()));
+        }
+        return r;
+    }
+
+    /** Restores the last checkpoint and returns CRIU's result, whether or not it succeeded. */
+    public CriuResult tryRestore() {
+        return tryRestore(imagesDir(), "restore", UnaryOperator.identity());
+    }
+
+    /**
+     * Restores the images in {@code imagesDir} (the last checkpoint's, or a copy of them the test changed)
+     * with {@code more} options, logging to {@code name.log} there, and returns CRIU's result. A restore CRIU
+     * reports as done must give the task back its pid.
+     */
+    public CriuResult tryRestore(String imagesDir, String name, UnaryOperator<RestoreOptions.Builder> more) {
+        RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(imagesDir)
+                .logFile(imagesDir + "/" + name + ".log").restoreDetached(true)
+                .pidFile(imagesDir + "/" + name + ".pid");
+        restoreFault.ifPresent(b::fault);
+        b.extraArgs(args().toArray(String[]::new));
+        RestoreOptions options = more.apply(b).build();
+        CriuResult r = criu.restore(options);
+        lastRestore = r;
+        if (r.succeeded()) {
+            OptionalInt restored = criu.restoredPid(options);
+            if (restored.isEmpty() || restored.getAsInt() != pid) {
+                throw new AssertionError("restored pid " + restored + ", expected " + pid);
+            }
+            running = true;
+        }
+        return r;
+    }
+
+    /** The task has ended on its own (the test reaped it): nothing is left to kill. */
+    public void ended() {
+        running = false;
+    }
+
+    /** Kills the task if it still runs (SIGKILL); the images stay. */
+    public void kill() {
+        if (running && guest.vm().isAlive()) {
+            guest.exec("kill", "-9", Integer.toString(pid));
+        }
+        running = false;
+    }
+}

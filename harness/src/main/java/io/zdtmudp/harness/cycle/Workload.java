@@ -1,0 +1,83 @@
+package io.zdtmudp.harness.cycle;
+
+import static org.awaitility.Awaitility.await;
+
+import io.zdtmudp.harness.agent.ExecResult;
+import io.zdtmudp.harness.agent.GuestCommand;
+import io.zdtmudp.harness.guest.Guest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A task the test spawned in the guest and waited for until it was ready: what a {@link CrCycle}
+ * checkpoints. Its output goes to one log file, which every failure quotes.
+ */
+public final class Workload {
+    private final Guest guest;
+    private final int pid;
+    private final String log;
+    private boolean exited;
+
+    private Workload(Guest guest, int pid, String log) {
+        this.guest = guest;
+        this.pid = pid;
+        this.log = log;
+    }
+
+    /**
+     * Spawns {@code argv} in the test's network namespace, its stdout and stderr in {@code log}, and waits
+     * until {@code ready} holds; fails, quoting the log, if the task exits first or the guest's call timeout
+     * passes.
+     */
+    public static Workload spawn(Guest guest, Readiness ready, String log, String... argv) {
+        Objects.requireNonNull(ready);
+        int pid = guest.spawn(GuestCommand.builder().args(argv).stdoutPath(log).stderrPath(log).build()).pid();
+        Workload w = new Workload(guest, pid, log);
+        try {
+            w.awaitReady(ready, String.join(" ", argv));
+        } catch (RuntimeException e) {
+            // a task that never got ready would outlive the test that gave up on it
+            guest.exec("kill", "-9", Integer.toString(pid));
+            throw e;
+        }
+        return w;
+    }
+
+    private void awaitReady(Readiness ready, String what) {
+        Duration limit = guest.timeouts().call();
+        try {
+            await(what + " (pid " + pid + ") ready: " + ready.description()).atMost(limit)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> ready.test(guest, pid) || exited());
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(what + " (pid " + pid + ") did not get ready within " + limit
+                    + " (waiting for " + ready.description() + "): " + output(), e);
+        }
+        if (exited()) {
+            throw new IllegalStateException(what + " (pid " + pid + ") exited before it was ready ("
+                    + ready.description() + "): " + output());
+        }
+    }
+
+    /** The task's pid (the same after a restore: CRIU restores pids). */
+    public int pid() {
+        return pid;
+    }
+
+    /** Whether the task has exited (as the guest agent sees it); meant for before the first checkpoint. */
+    public boolean exited() {
+        if (!exited) {
+            OptionalInt status = guest.agent().waitPid(pid, Duration.ZERO);
+            exited = status.isPresent();
+        }
+        return exited;
+    }
+
+    /** The task's output so far, for a failure message. */
+    public String output() {
+        ExecResult r = guest.exec("cat", log);
+        return r.succeeded() ? "its output: " + r.stdout().strip() : "(no output in " + log + ")";
+    }
+}
