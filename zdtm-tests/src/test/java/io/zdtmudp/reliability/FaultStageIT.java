@@ -121,9 +121,7 @@ class FaultStageIT {
 
     private void failedDumpLeavesTheQueue(Guest guest, String fault, UnaryOperator<DumpOptions.Builder> inject) {
         try (UdpRun run = start(guest)) {
-            String images = guest.workDir() + "/failed-dump";
-            CriuResult r = guest.criu().dump(inject.apply(DumpOptions.builder().pid(run.pid()).imagesDir(images)
-                    .logFile(images + "/dump.log")).build());
+            CriuResult r = run.cycle().tryCheckpoint(inject);
             assertThat(r.succeeded()).as("dump with %s: %s", fault, r.errorLines()).isFalse();
             assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
             UdpOutcome out = run.finish();
@@ -147,9 +145,7 @@ class FaultStageIT {
             UnaryOperator<RestoreOptions.Builder> inject) {
         try (UdpRun run = start(guest)) {
             run.checkpoint();
-            String images = GuestChecks.imagesDirOf(run.lastDump());
-            CriuResult r = guest.criu().restore(inject.apply(RestoreOptions.builder().imagesDir(images)
-                    .logFile(images + "/restore-fail-" + stage + ".log").pidFile(images + "/fail.pid")).build());
+            CriuResult r = run.cycle().tryRestore(run.cycle().imagesDir(), "restore-fail", inject);
             if (!r.succeeded()) {
                 GuestChecks.assertGone(guest, run.pid(),
                         "CRIU did not see the restore through at " + stage + " (exit " + r.exitCode() + ")");

@@ -2,11 +2,9 @@ package io.zdtmudp.reliability;
 
 import static org.awaitility.Awaitility.await;
 
-import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.guest.Guest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 
 /** Small guest-side checks the reliability cases share. */
 final class GuestChecks {
@@ -27,16 +25,6 @@ final class GuestChecks {
             String status = guest.exec("cat", "/proc/" + pid + "/status").stdout();
             throw new AssertionError(why + ": pid " + pid + " still runs " + limit + " later:\n" + status, e);
         }
-    }
-
-    /** The -D argument of a CRIU run. */
-    static String imagesDirOf(CriuResult r) {
-        List<String> c = r.command();
-        int i = c.indexOf("-D");
-        if (i < 0 || i + 1 >= c.size()) {
-            throw new IllegalStateException("no -D in " + c);
-        }
-        return c.get(i + 1);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuException;
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.UdpOutcome;
@@ -41,9 +40,8 @@ class ImageDirFullIT {
     @Test
     void dumpRunningOutOfSpaceNearItsEndKeepsTheQueue(Guest guest) {
         try (UdpRun run = receiver.start(guest)) {
-            String trial = guest.workDir() + "/trial";
-            guest.criu().dump(DumpOptions.builder().pid(run.pid()).imagesDir(trial).leaveRunning(true)
-                    .logFile(guest.workDir() + "/trial-dump.log").build()).orThrow();
+            run.cycle().checkpoint(b -> b.leaveRunning(true));
+            String trial = run.cycle().imagesDir();
             long total = bytes(guest, "cat " + trial + "/*.img | wc -c");
             long queue = bytes(guest, "cat " + trial + "/udp-queue-*.img | wc -c");
             assertThat(queue).as("queue image of the trial dump").isGreaterThan(40 * 3000);
@@ -62,8 +60,8 @@ class ImageDirFullIT {
         guest.run("mount", "-t", "tmpfs", "-o", "size=" + kib + "k", "zdtm-full", images);
         try {
             // The log goes next to the full dir: in it, it would be lost to the same ENOSPC.
-            CriuResult r = guest.criu().dump(DumpOptions.builder().pid(run.pid()).imagesDir(images)
-                    .workDir(guest.workDir()).logFile(guest.workDir() + "/dump-full-" + kib + ".log").build());
+            CriuResult r = run.cycle().tryCheckpoint(b -> b.imagesDir(images).workDir(guest.workDir())
+                    .logFile(guest.workDir() + "/dump-full-" + kib + ".log"));
             String used = guest.exec("df", "-k", images).stdout();
             guest.attach("df-" + kib + ".txt", used);
             System.out.printf("ImageDirFullIT: %d KiB image dir: criu exit %d, errors:%n  %s%n", kib, r.exitCode(),

@@ -3,7 +3,6 @@ package io.zdtmudp.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.criu.RestoreOptions;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.net.Datagram;
@@ -17,6 +16,7 @@ import io.zdtmudp.harness.udp.UdpScenario;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -43,14 +43,14 @@ class MutatedImageRestoreIT {
 
         try (UdpRun run = UdpRun.start(guest, s).injectWith(injection)) {
             run.checkpoint();
-            String images = GuestChecks.imagesDirOf(run.lastDump());
+            String images = run.cycle().imagesDir();
             String imageName = "udp-queue-" + Integer.toHexString(run.savedSocket(rx).getId()) + ".img";
             if (!guest.exec("test", "-e", images + "/" + imageName).succeeded()) {
                 imageName = "udp-queue-" + run.savedSocket(rx).getId() + ".img";
             }
             var parts = QueueImageMutant.Parts.parse(guest.readFile(images + "/" + imageName));
             // Control: an intact copy restores through this path, so every refusal below is the mutant's doing.
-            CriuResult intact = restoreCopy(guest, images, "intact", injection);
+            CriuResult intact = restoreCopy(run, images, "intact");
             assertThat(intact.succeeded()).as("restore of an intact copy: %s", intact.errorLines()).isTrue();
             QueueComparison.assertSame("queue restored from the intact copy", original, run.finish().received(rx));
             Random rnd = new Random(SEED);
@@ -61,7 +61,7 @@ class MutatedImageRestoreIT {
                 QueueImageMutant m = QueueImageMutant.of(parts, n, rnd);
                 String copy = copyImages(guest, images, "mutant-" + n);
                 guest.agent().writeFile(copy + "/" + imageName, m.bytes(), 0644);
-                CriuResult r = restore(guest, copy, injection);
+                CriuResult r = run.cycle().tryRestore(copy, "restore", UnaryOperator.identity());
                 String what = "mutant " + n + " (" + m.description() + ")";
                 if (!r.succeeded()) {
                     refused++;
@@ -95,14 +95,7 @@ class MutatedImageRestoreIT {
         return copy;
     }
 
-    private static CriuResult restoreCopy(Guest guest, String images, String name, QueueInjection injection) {
-        return restore(guest, copyImages(guest, images, name), injection);
-    }
-
-    private static CriuResult restore(Guest guest, String dir, QueueInjection injection) {
-        RestoreOptions.Builder b = RestoreOptions.builder().imagesDir(dir).logFile(dir + "/restore.log")
-                .pidFile(dir + "/restore.pid");
-        injection.fault().ifPresent(b::fault);
-        return guest.criu().restore(b.build());
+    private static CriuResult restoreCopy(UdpRun run, String images, String name) {
+        return run.cycle().tryRestore(copyImages(run.guest(), images, name), "restore", UnaryOperator.identity());
     }
 }

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.criu.CriuResult;
-import io.zdtmudp.harness.criu.DumpOptions;
-import io.zdtmudp.harness.criu.RestoreOptions;
+import io.zdtmudp.harness.cycle.CrCycle;
 import io.zdtmudp.harness.guest.Guest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,20 +36,17 @@ final class RestoredTree {
     void killedCriuLeavesNoTask(String stage) {
         try {
             start();
-            String images = dir + "/images-" + stage;
-            guest.criu().dump(DumpOptions.builder().pid(pids.get(0)).imagesDir(images)
-                    .logFile(images + "/dump.log").build()).orThrow();
+            CrCycle cycle = CrCycle.of(guest, pids.get(0), dir + "/" + stage);
+            cycle.checkpoint();
             pids.forEach(pid -> GuestChecks.assertGone(guest, pid, "the dump ends the tree"));
 
             String script = GuestChecks.actionScript(guest, "kill-criu-" + stage + ".sh", stage, GuestChecks.KILL_CRIU);
-            CriuResult killed = guest.criu().restore(RestoreOptions.builder().imagesDir(images)
-                    .logFile(images + "/restore-killed.log").pidFile(images + "/killed.pid").actionScript(script).build());
+            CriuResult killed = cycle.tryRestore(cycle.imagesDir(), "restore-killed", b -> b.actionScript(script));
             assertThat(killed.exitCode()).as("criu is SIGKILLed at %s", stage).isEqualTo(SIGKILL_EXIT);
             pids.forEach(pid -> GuestChecks.assertGone(guest, pid,
                     "task of the tree after criu was killed at " + stage));
 
-            guest.criu().restore(RestoreOptions.builder().imagesDir(images)
-                    .logFile(images + "/restore.log").build()).orThrow();
+            cycle.restore();
             for (int pid : pids) {
                 assertThat(GuestChecks.alive(guest, pid)).as("task %d restored again after criu was killed at %s",
                         pid, stage).isTrue();
