@@ -17,7 +17,7 @@ import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
 
 /**
- * Checkpoint and restore of one task tree in the guest, whatever it runs. Each checkpoint goes to a
+ * Checkpoint and restore of one task tree in the guest, whatever it runs, in one of zdtm.py's {@link CrMode}s. Each checkpoint goes to a
  * directory of its own ({@code images-1}, {@code images-2}, ...) under the cycle's directory, is copied to
  * the host, opened as {@link CriuImages} and attached, decoded, to the test's failure artifacts; a restore
  * restores the last one, detached, and checks CRIU gave the task its pid back.
@@ -35,6 +35,7 @@ public final class CrCycle {
     private List<String> args = List.of();
     private Optional<CriuFault> dumpFault = Optional.empty();
     private Optional<CriuFault> restoreFault = Optional.empty();
+    private CrMode mode = CrMode.PLAIN;
     private int dumps;
     private String lastImages;
     private CriuImages images;
@@ -94,6 +95,17 @@ public final class CrCycle {
         return this;
     }
 
+    /** How the following checkpoints and restores run ({@link CrMode#PLAIN} unless set). */
+    public CrCycle mode(CrMode how) {
+        this.mode = Objects.requireNonNull(how);
+        return this;
+    }
+
+    /** The cycle's mode. */
+    public CrMode mode() {
+        return mode;
+    }
+
     /** The arguments every checkpoint and restore of this cycle adds: the network lock, then {@link #args(List)}. */
     public List<String> args() {
         List<String> all = new ArrayList<>(lock);
@@ -140,22 +152,50 @@ public final class CrCycle {
     public CriuResult tryCheckpoint(UnaryOperator<DumpOptions.Builder> more) {
         dumps++;
         String own = dir + "/images-" + dumps;
+        UnaryOperator<DumpOptions.Builder> step = more;
+        if (mode == CrMode.PRE || mode == CrMode.SNAPS) {
+            CriuResult first = firstStep();
+            if (!first.succeeded()) {
+                lastDump = first;
+                return first;
+            }
+            // absolute: a step whose options move the images elsewhere still finds its parent
+            String parent = dir + "/" + firstStepDir();
+            step = b -> more.apply(b.extraArgs("--track-mem", "--prev-images-dir", parent));
+        } else if (mode == CrMode.NORST) {
+            step = b -> more.apply(b.leaveRunning(true));
+        }
         DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(own).logFile(own + "/dump.log");
         dumpFault.ifPresent(b::fault);
         b.extraArgs(args().toArray(String[]::new));
-        DumpOptions options = more.apply(b).build();
+        DumpOptions options = step.apply(b).build();
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
         CriuResult r = criu.dump(options);
         lastDump = r;
         if (r.succeeded()) {
-            running = options.toArgs().contains("--leave-running") || options.toArgs().contains("-R");
+            running = options.toArgs().contains("--leave-running");
             images = CriuImages.open(copyToHost(imagesDir));
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
         return r;
     }
 
+    private String firstStepDir() {
+        return (mode == CrMode.PRE ? "pre-" : "snap-") + dumps;
+    }
+
+    /** PRE's pre-dump or SNAPS' leave-running dump, into a sibling of the final dump's directory. */
+    private CriuResult firstStep() {
+        String first = dir + "/" + firstStepDir();
+        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(first).logFile(first + "/dump.log")
+                .extraArgs("--track-mem");
+        b.extraArgs(args().toArray(String[]::new));
+        if (mode == CrMode.PRE) {
+            return criu.preDump(b.build());
+        }
+        return criu.dump(b.leaveRunning(true).build());
+    }
     /**
      * The guest directory of the last checkpoint's images: {@code images-N} under the cycle's directory,
      * unless the checkpoint's options named another.
@@ -198,7 +238,10 @@ public final class CrCycle {
         return lastRestore;
     }
 
-    /** Restores the last checkpoint; fails with CRIU's errors. */
+    /**
+     * Restores the last checkpoint; fails with CRIU's errors. In {@link CrMode#NORST} the dump left the task
+     * running and nothing is restored: the result is that dump's.
+     */
     public CriuResult restore() {
         CriuResult r = tryRestore();
         if (!r.succeeded()) {
@@ -210,6 +253,9 @@ public final class CrCycle {
 
     /** Restores the last checkpoint and returns CRIU's result, whether or not it succeeded. */
     public CriuResult tryRestore() {
+        if (mode == CrMode.NORST && running) {
+            return lastDump();
+        }
         return tryRestore(imagesDir(), "restore", UnaryOperator.identity());
     }
 

@@ -3,6 +3,7 @@ package io.zdtmudp.harness.udp;
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.cycle.CrCycle;
+import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.cycle.Readiness;
 import io.zdtmudp.harness.cycle.Workload;
 import io.zdtmudp.harness.guest.Guest;
@@ -64,6 +65,12 @@ public final class UdpRun implements AutoCloseable {
         return this;
     }
 
+    /** The cycle's mode for the following checkpoints and restores (the run's {@code -Dzdtm.mode} until set). */
+    public UdpRun mode(CrMode how) {
+        cycle.mode(how);
+        return this;
+    }
+
     /** Forces how the engine reads receive queues on the following checkpoints. */
     public UdpRun readWith(QueueReadout how) {
         this.readout = Objects.requireNonNull(how);
@@ -114,7 +121,7 @@ public final class UdpRun implements AutoCloseable {
         }
         workload = Workload.spawn(guest, Readiness.fileExists(dir + "/ready"), dir + "/udpq.log",
                 argv.toArray(String[]::new));
-        cycle = CrCycle.of(guest, guest.criu(binary), workload.pid(), dir);
+        cycle = CrCycle.of(guest, guest.criu(binary), workload.pid(), dir).mode(CrMode.fromSystemProperties());
         configure();
         ready = UdpOutcome.parse(text(dir + "/ready"));
     }

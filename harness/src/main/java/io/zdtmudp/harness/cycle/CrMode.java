@@ -1,0 +1,57 @@
+package io.zdtmudp.harness.cycle;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How a {@link CrCycle} checkpoints, after zdtm.py's modes: each is a place queue C/R can break that a single
+ * dump and restore never reaches. A pre-dump or a leave-running dump must neither consume a queue nor a cork.
+ */
+public enum CrMode {
+    /** One dump, one restore. */
+    PLAIN,
+    /** {@code criu pre-dump --track-mem} first, then the dump on top of it ({@code --prev-images-dir}): zdtm.py --pre. */
+    PRE,
+    /** A full dump that leaves the task running first, then the final dump on top of it: zdtm.py --snaps. */
+    SNAPS,
+    /** The dump leaves the task running and nothing is restored; the task goes on with what it had: zdtm.py --norst. */
+    NORST;
+
+    /** The system property that picks the mode of every {@code UdpRun} in a run ({@code plain} if unset). */
+    public static final String PROPERTY = "zdtm.mode";
+
+    /** The mode named {@code name} (as in {@code -Dzdtm.mode}), or {@link #PLAIN} for null or blank. */
+    public static CrMode parse(String name) {
+        if (name == null || name.isBlank()) {
+            return PLAIN;
+        }
+        for (CrMode m : values()) {
+            if (m.cliName().equals(name.strip().toLowerCase(Locale.ROOT))) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + ": not a mode; one of "
+                + Arrays.stream(values()).map(CrMode::cliName).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The mode this JVM's {@code -Dzdtm.mode} names: {@code plain}, {@code pre} or {@code snaps}. Not
+     * {@code norst}: with nothing restored, a case that checks its restore (the path CRIU took, a refusal, an
+     * error the restore drops) has nothing to check, so only cases written for it use it, with
+     * {@code UdpRun.mode}.
+     */
+    public static CrMode fromSystemProperties() {
+        CrMode m = parse(System.getProperty(PROPERTY));
+        if (m == NORST) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=norst: not for a whole run (most cases check"
+                    + " their restore); a case takes it with UdpRun.mode(CrMode.NORST), as CrModeIT does");
+        }
+        return m;
+    }
+
+    /** The name {@code -Dzdtm.mode} takes. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

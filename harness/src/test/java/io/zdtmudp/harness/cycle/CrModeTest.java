@@ -1,0 +1,40 @@
+package io.zdtmudp.harness.cycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class CrModeTest {
+    @Test
+    void namesAsZdtmPySpellsThemAndPlainWhenUnset() {
+        assertThat(CrMode.parse(null)).isEqualTo(CrMode.PLAIN);
+        assertThat(CrMode.parse(" ")).isEqualTo(CrMode.PLAIN);
+        assertThat(CrMode.parse("pre")).isEqualTo(CrMode.PRE);
+        assertThat(CrMode.parse("Snaps")).isEqualTo(CrMode.SNAPS);
+        assertThat(CrMode.parse("norst")).isEqualTo(CrMode.NORST);
+    }
+
+    @Test
+    void anUnknownModeNamesTheModesThereAre() {
+        assertThatThrownBy(() -> CrMode.parse("lazy")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-Dzdtm.mode=lazy").hasMessageContaining("plain, pre, snaps, norst");
+    }
+
+    @Test
+    void norstIsNotAModeForAWholeRun() {
+        String before = System.getProperty(CrMode.PROPERTY);
+        try {
+            System.setProperty(CrMode.PROPERTY, "norst");
+            assertThatThrownBy(CrMode::fromSystemProperties).hasMessageContaining("UdpRun.mode(CrMode.NORST)");
+            System.setProperty(CrMode.PROPERTY, "snaps");
+            assertThat(CrMode.fromSystemProperties()).isEqualTo(CrMode.SNAPS);
+        } finally {
+            if (before == null) {
+                System.clearProperty(CrMode.PROPERTY);
+            } else {
+                System.setProperty(CrMode.PROPERTY, before);
+            }
+        }
+    }
+}
