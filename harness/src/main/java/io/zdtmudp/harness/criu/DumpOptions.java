@@ -35,6 +35,11 @@ public final class DumpOptions extends CriuOptions {
         return b;
     }
 
+    /** Whether the dump leaves the task running ({@code --leave-running}). */
+    public boolean leaveRunning() {
+        return leaveRunning;
+    }
+
     public int pid() {
         return pid;
     }

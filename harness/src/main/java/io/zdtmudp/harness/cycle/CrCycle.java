@@ -31,7 +31,7 @@ public final class CrCycle {
     private final Criu criu;
     private final int pid;
     private final String dir;
-    private final List<String> lock = new ArrayList<>();
+    private final List<String> lock;
     private List<String> args = List.of();
     private Optional<CriuFault> dumpFault = Optional.empty();
     private Optional<CriuFault> restoreFault = Optional.empty();
@@ -48,9 +48,7 @@ public final class CrCycle {
         this.criu = criu;
         this.pid = pid;
         this.dir = dir;
-        if (ownsNetworkNamespace()) {
-            lock.addAll(List.of("--network-lock", "nftables"));
-        }
+        this.lock = ownsNetworkNamespace() ? List.of("--network-lock", "nftables") : List.of();
     }
 
     /** A cycle for the running task {@code pid}, with the guest's default CRIU, its images under {@code dir}. */
@@ -165,16 +163,15 @@ public final class CrCycle {
         } else if (mode == CrMode.NORST) {
             step = b -> more.apply(b.leaveRunning(true));
         }
-        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(own).logFile(own + "/dump.log");
+        DumpOptions.Builder b = dumpInto(own);
         dumpFault.ifPresent(b::fault);
-        b.extraArgs(args().toArray(String[]::new));
         DumpOptions options = step.apply(b).build();
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
         CriuResult r = criu.dump(options);
         lastDump = r;
         if (r.succeeded()) {
-            running = options.toArgs().contains("--leave-running");
+            running = options.leaveRunning();
             images = CriuImages.open(copyToHost(imagesDir));
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
@@ -187,15 +184,19 @@ public final class CrCycle {
 
     /** PRE's pre-dump or SNAPS' leave-running dump, into a sibling of the final dump's directory. */
     private CriuResult firstStep() {
-        String first = dir + "/" + firstStepDir();
-        DumpOptions.Builder b = DumpOptions.builder().pid(pid).imagesDir(first).logFile(first + "/dump.log")
-                .extraArgs("--track-mem");
-        b.extraArgs(args().toArray(String[]::new));
+        DumpOptions.Builder b = dumpInto(dir + "/" + firstStepDir()).extraArgs("--track-mem");
         if (mode == CrMode.PRE) {
             return criu.preDump(b.build());
         }
         return criu.dump(b.leaveRunning(true).build());
     }
+
+    /** A dump of the task into {@code imagesDir}, logging there, with the cycle's arguments. */
+    private DumpOptions.Builder dumpInto(String imagesDir) {
+        return DumpOptions.builder().pid(pid).imagesDir(imagesDir).logFile(imagesDir + "/dump.log")
+                .extraArgs(args().toArray(String[]::new));
+    }
+
     /**
      * The guest directory of the last checkpoint's images: {@code images-N} under the cycle's directory,
      * unless the checkpoint's options named another.

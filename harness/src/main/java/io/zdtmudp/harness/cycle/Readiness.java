@@ -16,11 +16,6 @@ public interface Readiness {
     /** What is waited for, as a failure message names it. */
     String description();
 
-    /** Ready at once: the task is checkpointed whatever state it is in. */
-    static Readiness immediately() {
-        return of("nothing", (guest, pid) -> true);
-    }
-
     /** Ready once {@code path} exists in the guest. */
     static Readiness fileExists(String path) {
         return of("the file " + path, (guest, pid) -> guest.exec("test", "-e", path).succeeded());
