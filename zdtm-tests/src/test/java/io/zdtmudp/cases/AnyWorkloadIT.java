@@ -35,10 +35,10 @@ class AnyWorkloadIT {
                     .doesNotContain("--network-lock");
             var images = cycle.checkpoint();
             assertThat(images.pstree()).as("tasks in the dump").hasSize(2);
-            assertThat(alive(guest, w.pid()) || alive(guest, child)).as("a task left after the dump").isFalse();
+            assertThat(guest.alive(w.pid()) || guest.alive(child)).as("a task left after the dump").isFalse();
             cycle.restore();
-            assertThat(alive(guest, w.pid())).as("the shell restored").isTrue();
-            assertThat(alive(guest, child)).as("its child restored with its pid").isTrue();
+            assertThat(guest.alive(w.pid())).as("the shell restored").isTrue();
+            assertThat(guest.alive(child)).as("its child restored with its pid").isTrue();
         } finally {
             guest.exec("kill", "-9", Integer.toString(child));
             cycle.kill();
@@ -61,7 +61,7 @@ class AnyWorkloadIT {
                     .containsSequence("--network-lock", "nftables");
             cycle.checkpoint();
             cycle.restore();
-            assertThat(alive(guest, w.pid())).as("the task restored").isTrue();
+            assertThat(guest.alive(w.pid())).as("the task restored").isTrue();
             String own = guest.run("stat", "-L", "-c", "%i", "/proc/" + w.pid() + "/ns/net").stdout().strip();
             String test = guest.run("stat", "-L", "-c", "%i", guest.netns()).stdout().strip();
             assertThat(own).as("the restored task's network namespace is again its own").isNotEqualTo(test);
@@ -85,7 +85,7 @@ class AnyWorkloadIT {
             var images = cycle.checkpoint();
             assertThat(images.inetSockets()).as("inet sockets in the dump")
                     .anyMatch(sk -> sk.getSrcPort() == 7811 && sk.getFamily() == 10);
-            assertThat(alive(guest, w.pid())).as("the receiver after the dump").isFalse();
+            assertThat(guest.alive(w.pid())).as("the receiver after the dump").isFalse();
             cycle.restore();
             assertThat(Readiness.udpPortBound(7811).test(guest, w.pid())).as("port bound after the restore").isTrue();
         } finally {
@@ -104,12 +104,5 @@ class AnyWorkloadIT {
                 .hasMessageContaining("exited before it was ready")
                 .hasMessageContaining("the file " + dir + "/never")
                 .hasMessageContaining("no config here");
-    }
-
-    /** Runs or sleeps: a task the dump killed lingers as a zombie until the agent reaps it. */
-    private static boolean alive(Guest guest, int pid) {
-        var stat = guest.exec("cat", "/proc/" + pid + "/stat");
-        // the state follows the command name, which is in parentheses and may hold spaces
-        return stat.succeeded() && !stat.stdout().substring(stat.stdout().lastIndexOf(')') + 1).trim().startsWith("Z");
     }
 }

@@ -58,7 +58,7 @@ class CrModeIT {
                 }
                 case NORST, PLAIN -> assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
             }
-            assertThat(alive(guest, run.pid())).as("the task runs after a %s dump", mode).isEqualTo(mode == CrMode.NORST);
+            assertThat(guest.alive(run.pid())).as("the task runs after a %s dump", mode).isEqualTo(mode == CrMode.NORST);
             QueueComparison.assertSame("queue in the " + mode + " image", s.queueOf(rx), run.savedQueue(rx));
             assertThat(run.savedCork(corked)).as("cork in the %s image", mode).contains(Payload.text("held in the cork"));
             run.restore();
@@ -70,11 +70,5 @@ class CrModeIT {
 
     private static boolean exists(Guest guest, String path) {
         return guest.exec("test", "-e", path).succeeded();
-    }
-
-    /** Runs or sleeps: a task the dump killed lingers as a zombie until the agent reaps it. */
-    private static boolean alive(Guest guest, int pid) {
-        var stat = guest.exec("cat", "/proc/" + pid + "/stat");
-        return stat.succeeded() && !stat.stdout().substring(stat.stdout().lastIndexOf(')') + 1).trim().startsWith("Z");
     }
 }

@@ -123,7 +123,7 @@ class FaultStageIT {
         try (UdpRun run = start(guest)) {
             CriuResult r = run.cycle().tryCheckpoint(inject);
             assertThat(r.succeeded()).as("dump with %s: %s", fault, r.errorLines()).isFalse();
-            assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
+            assertThat(guest.alive(run.pid())).as("the task runs on after the failed dump").isTrue();
             UdpOutcome out = run.finish();
             receiver.assertDrainedWhole("queue after a dump failed with " + fault, out);
         }
@@ -151,7 +151,7 @@ class FaultStageIT {
                         "CRIU did not see the restore through at " + stage + " (exit " + r.exitCode() + ")");
             }
             String how;
-            if (GuestChecks.alive(guest, run.pid())) {
+            if (guest.alive(run.pid())) {
                 how = "left running by a restore interrupted at " + stage + " (criu exit " + r.exitCode() + ")";
             } else {
                 run.restore();

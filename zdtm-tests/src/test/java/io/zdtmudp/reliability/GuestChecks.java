@@ -10,17 +10,11 @@ import java.time.Duration;
 final class GuestChecks {
     private GuestChecks() {}
 
-    /** A live, non-zombie process: a zombie has no sockets and waits only for its reaper. */
-    static boolean alive(Guest guest, int pid) {
-        var r = guest.exec("sh", "-c", "grep '^State:' /proc/" + pid + "/status");
-        return r.succeeded() && !r.stdout().contains("zombie");
-    }
-
     /** Fails unless {@code pid} is gone within the guest's grace period (the agent reaps asynchronously). */
     static void assertGone(Guest guest, int pid, String why) {
         Duration limit = guest.timeouts().grace();
         try {
-            await(why).atMost(limit).pollInterval(Duration.ofMillis(100)).until(() -> !alive(guest, pid));
+            await(why).atMost(limit).pollInterval(Duration.ofMillis(100)).until(() -> !guest.alive(pid));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             String status = guest.exec("cat", "/proc/" + pid + "/status").stdout();
             throw new AssertionError(why + ": pid " + pid + " still runs " + limit + " later:\n" + status, e);

@@ -72,7 +72,7 @@ class ImageDirFullIT {
             assertThat(new CriuException(r).getMessage()).as("the driver's failure message").contains(ENOSPC);
             assertThat(guest.criuLogs()).as("CRIU logs kept for the failure artifacts")
                     .anyMatch(l -> l.text().contains(ENOSPC));
-            assertThat(GuestChecks.alive(guest, run.pid())).as("the task runs on after the failed dump").isTrue();
+            assertThat(guest.alive(run.pid())).as("the task runs on after the failed dump").isTrue();
         } finally {
             guest.exec("umount", images);
         }

@@ -48,7 +48,7 @@ final class RestoredTree {
 
             cycle.restore();
             for (int pid : pids) {
-                assertThat(GuestChecks.alive(guest, pid)).as("task %d restored again after criu was killed at %s",
+                assertThat(guest.alive(pid)).as("task %d restored again after criu was killed at %s",
                         pid, stage).isTrue();
             }
         } finally {

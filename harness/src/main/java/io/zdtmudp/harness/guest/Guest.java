@@ -158,6 +158,15 @@ public final class Guest implements AutoCloseable {
         return agent().spawn(command.netns().isPresent() ? command : command.toBuilder().netns(netns()).build());
     }
 
+    /**
+     * Whether {@code pid} runs or sleeps in the guest: not a zombie, which has no sockets and only waits for
+     * its reaper (a task a dump killed lingers as one until the agent reaps it).
+     */
+    public boolean alive(int pid) {
+        ExecResult r = exec("sh", "-c", "grep '^State:' /proc/" + pid + "/status");
+        return r.succeeded() && !r.stdout().contains("zombie");
+    }
+
     public byte[] readFile(String path) {
         return agent().readFile(path);
     }
