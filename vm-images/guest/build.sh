@@ -20,9 +20,8 @@ WORKLOADS_DIR=$REPO_DIR/zdtm-tests/workloads
 ZDTM_HOOK=$VM_IMAGES_DIR/zdtm/build.sh
 STRESS_SRC_DIR=$GUEST_DIR_SRC/stress
 BUSYBOX_BIN=${BUSYBOX_BIN:-/bin/busybox}
-# Host programs copied into the guest with their shared libraries: guest path -> host path.
-# Not ss: it brings krb5, selinux and tirpc (3.5 MB); busybox netstat and /proc/net/udp show the queues.
-GUEST_HOST_PROGRAMS=("/usr/sbin/ip:/usr/sbin/ip")
+# Debian programs copied into the guest with their shared libraries: vm-images/guest/programs.list
+# (read by guest_programs, lib/requirements.sh). Not ss: busybox netstat and /proc/net/udp show the queues.
 
 guest_have_agent() { compgen -G "$AGENT_SRC_DIR/*.c" >/dev/null; }
 
@@ -44,8 +43,9 @@ guest_hash() {
 	local hook_inputs=()
 	mapfile -t hook_inputs < <(guest_hook_inputs)
 	hash_inputs "kernel=$KERNEL_HASH" "criu=$CRIU_HASH" "criu-stock=$CRIU_STOCK_HASH" \
-		"host=$(dpkg-query -W -f='${Package}=${Version} ' busybox-static iproute2 libc6-dev gcc 2>/dev/null)" \
-		"file:$GUEST_DIR_SRC/build.sh" "file:$GUEST_DIR_SRC/init" \
+		"host=$(dpkg-query -W -f='${Package}=${Version} ' busybox-static libc6-dev gcc \
+			$(guest_program_packages) 2>/dev/null)" \
+		"file:$GUEST_DIR_SRC/build.sh" "file:$GUEST_DIR_SRC/init" "file:$GUEST_PROGRAMS_LIST" \
 		"glob:$AGENT_SRC_DIR:*.c" "glob:$AGENT_SRC_DIR:*.h" "glob:$WORKLOADS_DIR:*.c" "glob:$WORKLOADS_DIR:*.h" \
 		"glob:$STRESS_SRC_DIR:*.c" \
 		"hook=${#hook_inputs[@]}" "${hook_inputs[@]}"
@@ -69,13 +69,14 @@ guest_copy_libs() {
 }
 
 guest_install_busybox() {
-	local root=$1 applet
+	local root=$1 applet real
 	file -L "$BUSYBOX_BIN" 2>/dev/null | grep -q 'statically linked' ||
 		die "guest: $BUSYBOX_BIN is not statically linked (install busybox-static)"
 	install -m 0755 "$BUSYBOX_BIN" "$root/bin/busybox"
-	# Real programs installed later (ip) win over the applets of the same name.
+	# The real programs of programs.list (ip) win over the applets of the same name, wherever PATH puts them.
+	real=" busybox $(guest_programs | awk '{ n = split($2, p, "/"); printf "%s ", p[n] }')"
 	while IFS= read -r applet; do
-		case ${applet##*/} in busybox | ip) continue ;; esac
+		case $real in *" ${applet##*/} "*) continue ;; esac
 		mkdir -p "$root/$(dirname "$applet")"
 		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 	done < <("$BUSYBOX_BIN" --list-full)
@@ -90,14 +91,15 @@ guest_install_criu() {
 	guest_copy_libs "$root" "$root/opt/criu-stock/sbin/criu"
 }
 
-guest_install_host_programs() {
-	local root=$1 pair dst src
-	for pair in "${GUEST_HOST_PROGRAMS[@]}"; do
-		dst=${pair%%:*} src=${pair#*:}
-		[ -x "$src" ] || die "guest: $src not found (install iproute2)"
-		install -D -m 0755 "$src" "$root$dst"
-		guest_copy_libs "$root" "$src"
-	done
+guest_install_programs() {
+	local root=$1 programs pkg path
+	programs=$(guest_programs) || return
+	while read -r pkg path; do
+		[ -n "$pkg" ] || continue
+		[ -x "$path" ] || die "guest: $path not found (Debian package $pkg; ci/setup installs every package of $GUEST_PROGRAMS_LIST)"
+		install -D -m 0755 "$path" "$root$path"
+		guest_copy_libs "$root" "$path"
+	done <<<"$programs"
 }
 
 guest_cc_static() {
@@ -211,7 +213,7 @@ guest_populate() {
 	printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 	guest_install_busybox "$root"
 	guest_install_criu "$root"
-	guest_install_host_programs "$root"
+	guest_install_programs "$root"
 	timed "guest: zdtm-agent" guest_build_agent "$root"
 	timed "guest: workloads" guest_build_workloads "$root"
 	guest_install_kernel_modules "$root"

@@ -34,9 +34,24 @@ REQUIRE_CRIU=(
 )
 
 REQUIRE_GUEST=(
-	"/bin/busybox|busybox-static" "/usr/sbin/ip|iproute2" "file|file" "ldd|libc-bin" "strip|binutils"
+	"/bin/busybox|busybox-static" "file|file" "ldd|libc-bin" "strip|binutils"
 	"cpio|cpio" "/usr/lib/x86_64-linux-gnu/libc.a|libc6-dev"
 )
+
+# The guest's Debian-packaged programs, "<package> <path>" a line, comments and blank lines dropped.
+# A malformed line stops every step that reads the list, naming the line.
+GUEST_PROGRAMS_LIST=$VM_IMAGES_DIR/guest/programs.list
+guest_programs() {
+	awk '{ sub(/#.*/, "") } NF == 0 { next }
+		NF != 2 || $2 !~ /^\// { printf "%s:%d: want \"<package> <absolute path>\", got \"%s\"\n", FILENAME, FNR, $0 > "/dev/stderr"; bad = 1; next }
+		{ print $1, $2 } END { exit bad }' "$GUEST_PROGRAMS_LIST" || die "malformed $GUEST_PROGRAMS_LIST"
+}
+guest_program_packages() { guest_programs | cut -d' ' -f1 | LC_ALL=C sort -u; }
+_programs=$(guest_programs) || exit 1
+while read -r _pkg _path; do
+	[ -n "$_pkg" ] && REQUIRE_GUEST+=("$_path|$_pkg")
+done <<<"$_programs"
+unset _programs _pkg _path
 
 REQUIRE_FUZZ=("clang|clang" "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a|libclang-rt-14-dev")
 
