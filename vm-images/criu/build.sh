@@ -3,7 +3,8 @@
 # shellcheck disable=SC2034
 # CRIU component: Debian's original CRIU 4.2.1 tarball (fetched once, pinned by sha256), built twice:
 #   criu        tarball + criu/patches/*.patch (UDP queues) + criu/patches-restore/*.patch (restore
-#               robustness), in that order, installed with PREFIX=/usr       (guest: /usr/sbin/criu)
+#               robustness) + criu/patches-compat/*.patch (kernel compatibility), in that order,
+#               installed with PREFIX=/usr                                    (guest: /usr/sbin/criu)
 #   criu-stock  tarball alone,               installed with PREFIX=/opt/criu-stock (guest: /opt/criu-stock/sbin/criu)
 # The stock build keeps its kerndat cache in /run/criu-stock so the two never invalidate each other's.
 # Both are built without GnuTLS (page-server TLS, unused here): its libraries would add about 7 MB
@@ -16,9 +17,11 @@ CRIU_TARBALL_NAME=criu_${CRIU_VERSION}.orig.tar.xz
 CRIU_TARBALL_SHA256=29ec0ee09e296479fe7048c80980e8ef1d0684d0b0204c2b101dfea19f6725b9
 # The suite that carries criu 4.2.1 in its Sources index.
 CRIU_SOURCE_SUITE=sid
-# Two series, applied in this order: the UDP queue series, then the restore robustness one.
+# Three series, applied in this order: the UDP queue series, the restore robustness one, then fixes for
+# current kernels that stock CRIU lacks (each its own upstream submission, none about UDP).
 CRIU_PATCH_DIR=$VM_IMAGES_DIR/criu/patches
 CRIU_RESTORE_PATCH_DIR=$VM_IMAGES_DIR/criu/patches-restore
+CRIU_COMPAT_PATCH_DIR=$VM_IMAGES_DIR/criu/patches-compat
 CRIU_PROTO_NAME=udp-queue.proto
 HARNESS_PROTO=$REPO_DIR/harness/src/main/proto/$CRIU_PROTO_NAME
 # Host packages CRIU links against: an upgrade of any of them invalidates both builds.
@@ -74,7 +77,7 @@ criu_patched_hash() {
 	[ -f "$HARNESS_PROTO" ] && proto=$(sha256_of "$HARNESS_PROTO")
 	hash_inputs "criu=$CRIU_VERSION" "tarball-sha256=$CRIU_TARBALL_SHA256" "prefix=/usr" \
 		"host-deps=$(criu_host_deps_versions)" "harness-proto=$proto" \
-		"glob:$CRIU_PATCH_DIR:*.patch" "glob:$CRIU_RESTORE_PATCH_DIR:*.patch" \
+		"glob:$CRIU_PATCH_DIR:*.patch" "glob:$CRIU_RESTORE_PATCH_DIR:*.patch" "glob:$CRIU_COMPAT_PATCH_DIR:*.patch" \
 		"file:$VM_IMAGES_DIR/criu/build.sh" "file:$VM_IMAGES_DIR/lib/patch.sh"
 }
 
@@ -117,7 +120,8 @@ criu_make() {
 
 criu_build_patched() {
 	local patches=()
-	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR"; patch_series "$CRIU_RESTORE_PATCH_DIR")
+	mapfile -t patches < <(patch_series "$CRIU_PATCH_DIR"; patch_series "$CRIU_RESTORE_PATCH_DIR"
+		patch_series "$CRIU_COMPAT_PATCH_DIR")
 	criu_build_into "$1" /usr /run "${patches[@]}"
 }
 
