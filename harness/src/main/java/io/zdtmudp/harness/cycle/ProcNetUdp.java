@@ -33,4 +33,28 @@ final class ProcNetUdp {
         }
         return ports;
     }
+
+    /**
+     * The receive-queue memory ({@code rx_queue}, bytes of the queued buffers, not a datagram count) of the
+     * sockets in {@code text} bound to {@code port}, summed.
+     */
+    static long queuedBytes(String text, int port) {
+        long sum = 0;
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 5 || !f[0].endsWith(":")) {
+                continue;
+            }
+            try {
+                int colon = f[1].lastIndexOf(':');
+                if (colon < 0 || Integer.parseInt(f[1].substring(colon + 1), 16) != port) {
+                    continue;
+                }
+                sum += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("not a /proc/net/udp line: " + line, e);
+            }
+        }
+        return sum;
+    }
 }

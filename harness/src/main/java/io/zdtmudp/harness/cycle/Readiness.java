@@ -40,6 +40,17 @@ public interface Readiness {
         });
     }
 
+    /**
+     * A socket of the task bound to {@code port} holds datagrams it has not read: a stopped server's
+     * requests have arrived.
+     */
+    static Readiness udpDatagramsQueued(int port) {
+        return of("datagrams queued on UDP port " + port, (guest, pid) -> {
+            ExecResult r = guest.exec("cat", "/proc/" + pid + "/net/udp", "/proc/" + pid + "/net/udp6");
+            return ProcNetUdp.queuedBytes(r.stdout(), port) > 0;
+        });
+    }
+
     /** A readiness from a probe and what it waits for. */
     static Readiness of(String description, Probe probe) {
         return new Readiness() {

@@ -15,6 +15,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * checkpoints. Its output goes to one log file, which every failure quotes.
  */
 public final class Workload {
+    private static final int SIGSTOP = 19;
+    private static final int SIGCONT = 18;
+    private static final Readiness STOPPED = Readiness.of("stopped state (T)", (guest, pid) -> guest.exec("sed", "-n",
+            "s/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p", "/proc/" + pid + "/status").stdout().strip().equals("T"));
     private final Guest guest;
     private final int pid;
     private final String log;
@@ -59,6 +63,42 @@ public final class Workload {
             throw new IllegalStateException(what + " (pid " + pid + ") exited before it was ready ("
                     + ready.description() + "): " + output());
         }
+    }
+
+    /**
+     * Waits until {@code condition} holds for the task, within the guest's call timeout: a line of its
+     * output after a restore, say. Fails quoting its output.
+     */
+    public Workload waitUntil(Readiness condition) {
+        Duration limit = guest.timeouts().call();
+        try {
+            await("pid " + pid + ": " + condition.description()).atMost(limit).pollInterval(Duration.ofMillis(50))
+                    .until(() -> condition.test(guest, pid));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("pid " + pid + ": no " + condition.description() + " within " + limit + "; "
+                    + output(), e);
+        }
+        return this;
+    }
+
+    /**
+     * Stops the task (SIGSTOP) and waits until it is stopped: what is sent to it now waits in its sockets'
+     * queues, as it does for a server that is busy. CRIU dumps a stopped task and restores it stopped.
+     */
+    public Workload pause() {
+        guest.agent().kill(pid, SIGSTOP, false);
+        return waitUntil(STOPPED);
+    }
+
+    /** Lets a paused task go on (SIGCONT): it reads what waited for it. */
+    public Workload resume() {
+        guest.agent().kill(pid, SIGCONT, false);
+        return this;
+    }
+
+    /** Whether the task is stopped (state T in {@code /proc/PID/status}), as after {@link #pause()}. */
+    public boolean paused() {
+        return STOPPED.test(guest, pid);
     }
 
     /** The task's pid (the same after a restore: CRIU restores pids). */

@@ -5,6 +5,7 @@ import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_dgram_entry;
 import io.zdtmudp.harness.images.proto.UdpQueueProto.udp_queue_entry;
 import io.zdtmudp.harness.net.Datagram;
 import io.zdtmudp.harness.net.Endpoint;
+import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.net.Payload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ import java.util.Optional;
 public final class UdpQueueImage {
     /** Written by the patched engine (its magic is in criu/include/magic.h of our series). */
     public static final String FILE_PREFIX = "udp-queue-";
+    private static final int IPPROTO_UDP = 17;
 
     private final udp_queue_entry header;
     private final List<udp_dgram_entry> entries;
@@ -51,6 +53,22 @@ public final class UdpQueueImage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The datagrams the images hold for the one UDP socket of {@code family} bound to {@code port} (none if
+     * the engine wrote no queue for it): what a case that knows its program's port checks before restoring.
+     * No such socket, or several (SO_REUSEPORT), fails naming what was found.
+     */
+    public static List<Datagram> queuedOn(CriuImages images, IpFamily family, int port) {
+        int af = family == IpFamily.INET ? 2 : 10;
+        var found = images.inetSockets().stream()
+                .filter(sk -> sk.getProto() == IPPROTO_UDP && sk.getFamily() == af && sk.getSrcPort() == port).toList();
+        if (found.size() != 1) {
+            throw new IllegalArgumentException("expected one " + family + " UDP socket on port " + port + " in "
+                    + images.directory() + ", found " + found.size());
+        }
+        return of(images, found.get(0).getId()).map(UdpQueueImage::datagrams).orElse(List.of());
     }
 
     public static UdpQueueImage read(ImageReader r) {

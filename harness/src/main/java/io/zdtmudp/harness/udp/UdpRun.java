@@ -17,6 +17,7 @@ import io.zdtmudp.harness.net.Payload;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,6 +111,10 @@ public final class UdpRun implements AutoCloseable {
             }
             sh.append(" && exec ").append(String.join(" ", udpq));
             argv = List.of("unshare", "--net", "--", "sh", "-c", sh.toString());
+        } else if (scenario.namedNamespace().isPresent()) {
+            // ip netns exec execs udpq itself, so the pid spawned is udpq's
+            argv = new ArrayList<>(List.of(Guest.IP, "netns", "exec", scenario.namedNamespace().get()));
+            argv.addAll(udpq);
         } else {
             if (scenario.multicastOnLoopback()) {
                 guest.run("ip", "link", "set", "lo", "multicast", "on");

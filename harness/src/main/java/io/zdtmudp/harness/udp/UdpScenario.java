@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +34,7 @@ public final class UdpScenario {
     private final List<String> afterEarly = new ArrayList<>();
     private final Set<Endpoint> extraAddresses = new LinkedHashSet<>();
     private boolean ownNetworkNamespace;
+    private String namedNetworkNamespace;
     private boolean multicastOnLoopback;
     private final List<String> closed = new ArrayList<>();
     private final Map<String, List<Datagram>> afterSends = new LinkedHashMap<>();
@@ -203,12 +206,32 @@ public final class UdpScenario {
      * addresses are added there, on a loopback brought up first.
      */
     public UdpScenario inOwnNetworkNamespace() {
+        if (namedNetworkNamespace != null) {
+            throw new IllegalStateException("a scenario running in " + namedNetworkNamespace + " cannot own one");
+        }
         ownNetworkNamespace = true;
         return this;
     }
 
     public boolean ownsNetworkNamespace() {
         return ownNetworkNamespace;
+    }
+
+    /**
+     * Runs the workload in an existing network namespace of the guest, by its {@code ip netns} name (a
+     * {@code guest.PeerNamespace}): the client of a server under test, which no checkpoint touches.
+     */
+    public UdpScenario inNamespace(String netnsName) {
+        if (ownNetworkNamespace) {
+            throw new IllegalStateException("a scenario owning its namespace cannot also run in " + netnsName);
+        }
+        namedNetworkNamespace = Objects.requireNonNull(netnsName);
+        return this;
+    }
+
+    /** The {@code ip netns} name set by {@link #inNamespace}, if any. */
+    public Optional<String> namedNamespace() {
+        return Optional.ofNullable(namedNetworkNamespace);
     }
 
     /** What to do after the restore, after every open socket was drained. */
@@ -224,6 +247,11 @@ public final class UdpScenario {
             after.add("send " + from.name() + " " + to.name() + " " + payload.scriptForm());
             afterSends.computeIfAbsent(to.name(), k -> new ArrayList<>()).add(d);
             return d;
+        }
+
+        /** Sends to an explicit address after the restore (after the drain), with no expectation recorded. */
+        public void sendTo(UdpSocket from, Endpoint to, Payload payload) {
+            after.add("sendto " + from.name() + " " + to.scriptForm() + " " + payload.scriptForm());
         }
 
         /** Sends on a connected socket (no address) after the restore. */
@@ -274,6 +302,17 @@ public final class UdpScenario {
         /** Reads (and clears) SO_ERROR right after the restore, before the drain, which would meet it first. */
         public void readErrorBeforeDrain(UdpSocket socket) {
             afterEarly.add("error " + socket.name());
+        }
+
+        /**
+         * Waits for {@code count} datagrams on {@code socket}, each within 5 s in the guest, before the drain:
+         * a client collecting the answers of a server that is still working through its queue. A datagram
+         * more than that shows up in the drain that follows.
+         */
+        public void awaitDatagrams(UdpSocket socket, int count) {
+            for (int i = 0; i < count; i++) {
+                afterEarly.add("recv " + socket.name());
+            }
         }
 
         /** MSG_PEEK right after the restore, before the drain: shows where the peek offset points. */
