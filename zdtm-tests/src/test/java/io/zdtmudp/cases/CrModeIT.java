@@ -56,12 +56,32 @@ class CrModeIT {
                     assertThat(guest.run("readlink", dir + "/images-1/parent").stdout().strip())
                             .as("the final dump's parent").isEqualTo(dir + "/snap-1");
                 }
-                case NORST, PLAIN -> assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
+                case ITERS -> {
+                    for (int k = 1; k < CrMode.ITERATIONS; k++) {
+                        String iter = dir + "/iter-1-" + k;
+                        assertThat(exists(guest, iter + "/inventory.img")).as("iteration %d's dump", k).isTrue();
+                        assertThat(guest.run("cat", iter + "/restore.pid").stdout().strip())
+                                .as("iteration %d's restored pid", k).isEqualTo(Integer.toString(run.pid()));
+                    }
+                    assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
+                }
+                case PAGE_SERVER -> {
+                    assertThat(guest.run("sh", "-c", "ls " + dir + "/images-1/pages-*.img | wc -l").stdout().strip())
+                            .as("page images the page server wrote").isNotEqualTo("0");
+                    assertThat(guest.run("grep", "-c", "Accepted connection", dir + "/images-1/page-server.log")
+                            .stdout().strip()).as("connections the page server took").isNotEqualTo("0");
+                }
+                case LAZY, NORST, PLAIN -> assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
             }
             assertThat(guest.alive(run.pid())).as("the task runs after a %s dump", mode).isEqualTo(mode == CrMode.NORST);
             QueueComparison.assertSame("queue in the " + mode + " image", s.queueOf(rx), run.savedQueue(rx));
             assertThat(run.savedCork(corked)).as("cork in the %s image", mode).contains(Payload.text("held in the cork"));
             run.restore();
+            if (mode == CrMode.LAZY) {
+                assertThat(guest.run("grep", "-c", "lazy-pages", dir + "/images-1/restore.log").stdout().strip())
+                        .as("the restore's log lines about lazy pages").isNotEqualTo("0");
+                assertThat(exists(guest, dir + "/images-1/lazy-pages.log")).as("the lazy-pages daemon's log").isTrue();
+            }
             UdpOutcome out = run.finish();
             QueueComparison.assertSame("queue after " + mode, s.queueOf(rx), out.received(rx));
             assertThat(out.later(sink)).as("what the cork delivers after %s", mode).containsExactly(whole);

@@ -162,13 +162,36 @@ public final class CrCycle {
             step = b -> more.apply(b.extraArgs("--track-mem", "--prev-images-dir", parent));
         } else if (mode == CrMode.NORST) {
             step = b -> more.apply(b.leaveRunning(true));
+        } else if (mode == CrMode.ITERS) {
+            for (int k = 1; k < CrMode.ITERATIONS; k++) {
+                CriuResult r = iteration(dir + "/iter-" + dumps + "-" + k);
+                if (!r.succeeded()) {
+                    lastDump = r;
+                    return r;
+                }
+            }
         }
         DumpOptions.Builder b = dumpInto(own);
         dumpFault.ifPresent(b::fault);
+        CriuDaemon pages = null;
+        if (mode == CrMode.PAGE_SERVER) {
+            pages = CriuDaemon.pageServer(guest, criu, own);
+            b.extraArgs(pages.clientArgs().toArray(String[]::new));
+        }
         DumpOptions options = step.apply(b).build();
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
-        CriuResult r = criu.dump(options);
+        CriuResult r;
+        try {
+            r = criu.dump(options);
+            if (pages != null && r.succeeded()) {
+                pages.awaitEnd();
+            }
+        } finally {
+            if (pages != null) {
+                pages.close();
+            }
+        }
         lastDump = r;
         if (r.succeeded()) {
             running = options.leaveRunning();
@@ -176,6 +199,18 @@ public final class CrCycle {
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
         return r;
+    }
+
+    /** One of ITERS' whole C/Rs before the final dump: a dump into {@code imagesDir} and a restore from it. */
+    private CriuResult iteration(String imagesDir) {
+        DumpOptions.Builder b = dumpInto(imagesDir);
+        dumpFault.ifPresent(b::fault);
+        CriuResult dumped = criu.dump(b.build());
+        if (!dumped.succeeded()) {
+            return dumped;
+        }
+        running = false;
+        return tryRestore(imagesDir, "restore", UnaryOperator.identity());
     }
 
     private String firstStepDir() {
@@ -271,8 +306,23 @@ public final class CrCycle {
                 .pidFile(imagesDir + "/" + name + ".pid");
         restoreFault.ifPresent(b::fault);
         b.extraArgs(args().toArray(String[]::new));
+        CriuDaemon lazy = null;
+        if (mode == CrMode.LAZY) {
+            lazy = CriuDaemon.lazyPages(guest, criu, imagesDir);
+            b.extraArgs(lazy.clientArgs().toArray(String[]::new));
+        }
         RestoreOptions options = more.apply(b).build();
-        CriuResult r = criu.restore(options);
+        CriuResult r;
+        try {
+            r = criu.restore(options);
+            if (lazy != null && r.succeeded()) {
+                lazy.awaitEnd();
+            }
+        } finally {
+            if (lazy != null) {
+                lazy.close();
+            }
+        }
         lastRestore = r;
         if (r.succeeded()) {
             OptionalInt restored = criu.restoredPid(options);

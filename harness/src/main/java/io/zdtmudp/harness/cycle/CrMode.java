@@ -15,8 +15,28 @@ public enum CrMode {
     PRE,
     /** A full dump that leaves the task running first, then the final dump on top of it: zdtm.py --snaps. */
     SNAPS,
+    /**
+     * {@link #ITERATIONS} - 1 whole dumps and restores of the task first, then the final dump: zdtm.py
+     * --iters. Each restore puts back what the dump before it saved, so a queue loses or gains nothing
+     * over and over.
+     */
+    ITERS,
+    /**
+     * The dump sends the memory pages to {@code criu page-server} in a network namespace of its own, which
+     * writes them next to the other images: zdtm.py --page-server.
+     */
+    PAGE_SERVER,
+    /**
+     * The restore is lazy ({@code --lazy-pages}): the task runs before its memory is all back, and
+     * {@code criu lazy-pages}, in a network namespace of its own, hands it each page on demand; the queues
+     * must be in place before the task runs: zdtm.py --lazy-pages.
+     */
+    LAZY,
     /** The dump leaves the task running and nothing is restored; the task goes on with what it had: zdtm.py --norst. */
     NORST;
+
+    /** How many dumps {@link #ITERS} makes in all, the one the case restores included. */
+    public static final int ITERATIONS = 3;
 
     /** The system property that picks the mode of every {@code UdpRun} in a run ({@code plain} if unset). */
     public static final String PROPERTY = "zdtm.mode";
@@ -36,7 +56,7 @@ public enum CrMode {
     }
 
     /**
-     * The mode this JVM's {@code -Dzdtm.mode} names: {@code plain}, {@code pre} or {@code snaps}. Not
+     * The mode this JVM's {@code -Dzdtm.mode} names: {@code plain}, {@code pre}, {@code snaps}, {@code iters}, {@code page-server} or {@code lazy}. Not
      * {@code norst}: with nothing restored, a case that checks its restore (the path CRIU took, a refusal, an
      * error the restore drops) has nothing to check, so only cases written for it use it, with
      * {@code UdpRun.mode}.
@@ -50,8 +70,8 @@ public enum CrMode {
         return m;
     }
 
-    /** The name {@code -Dzdtm.mode} takes. */
+    /** The name {@code -Dzdtm.mode} takes: zdtm.py's option without its dashes. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

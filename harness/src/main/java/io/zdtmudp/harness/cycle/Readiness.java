@@ -51,6 +51,14 @@ public interface Readiness {
         });
     }
 
+    /** A TCP socket of the task listens on {@code port} (the same columns as {@code /proc/net/udp}). */
+    static Readiness tcpPortListening(int port) {
+        return of("a TCP socket listening on port " + port, (guest, pid) -> {
+            ExecResult r = guest.exec("cat", "/proc/" + pid + "/net/tcp", "/proc/" + pid + "/net/tcp6");
+            return ProcNetUdp.boundPorts(r.stdout()).contains(port);
+        });
+    }
+
     /** A readiness from a probe and what it waits for. */
     static Readiness of(String description, Probe probe) {
         return new Readiness() {

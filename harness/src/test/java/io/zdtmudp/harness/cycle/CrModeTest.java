@@ -13,12 +13,15 @@ class CrModeTest {
         assertThat(CrMode.parse("pre")).isEqualTo(CrMode.PRE);
         assertThat(CrMode.parse("Snaps")).isEqualTo(CrMode.SNAPS);
         assertThat(CrMode.parse("norst")).isEqualTo(CrMode.NORST);
+        assertThat(CrMode.parse("iters")).isEqualTo(CrMode.ITERS);
+        assertThat(CrMode.parse("page-server")).isEqualTo(CrMode.PAGE_SERVER);
+        assertThat(CrMode.parse("lazy")).isEqualTo(CrMode.LAZY);
     }
 
     @Test
     void anUnknownModeNamesTheModesThereAre() {
-        assertThatThrownBy(() -> CrMode.parse("lazy")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-Dzdtm.mode=lazy").hasMessageContaining("plain, pre, snaps, norst");
+        assertThatThrownBy(() -> CrMode.parse("rpc")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-Dzdtm.mode=rpc").hasMessageContaining("plain, pre, snaps, iters, page-server, lazy, norst");
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.zdtmudp.harness.cycle;
+
+import io.zdtmudp.harness.criu.Criu;
+import io.zdtmudp.harness.guest.Guest;
+import io.zdtmudp.harness.guest.PeerNamespace;
+import io.zdtmudp.harness.net.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A CRIU helper that serves one step of a cycle from a network namespace of its own, as zdtm.py runs them:
+ * {@code criu page-server}, which takes a dump's memory pages over TCP and writes them next to the other
+ * images, or {@code criu lazy-pages}, which hands a lazy restore its pages on demand. Either ends with the
+ * step it served.
+ */
+final class CriuDaemon implements AutoCloseable {
+    /** The page server's own subnet: a case's PeerNamespace takes subnet 0. */
+    private static final int PAGE_SERVER_SUBNET = 200;
+    private static final int PAGE_SERVER_PORT = 27700;
+
+    private final Guest guest;
+    private final String what;
+    private final PeerNamespace netns;
+    private final Workload daemon;
+    private final String log;
+    private final List<String> clientArgs;
+
+    private CriuDaemon(Guest guest, String what, PeerNamespace netns, Workload daemon, String log, List<String> clientArgs) {
+        this.guest = guest;
+        this.what = what;
+        this.netns = netns;
+        this.daemon = daemon;
+        this.log = log;
+        this.clientArgs = List.copyOf(clientArgs);
+    }
+
+    /** A page server writing into {@code imagesDir}, a veth away; returns once it listens. */
+    static CriuDaemon pageServer(Guest guest, Criu criu, String imagesDir) {
+        guest.run("mkdir", "-p", imagesDir);
+        PeerNamespace netns = PeerNamespace.create(guest, "zps", PAGE_SERVER_SUBNET);
+        try {
+            String address = netns.remote(IpFamily.INET).host();
+            String port = Integer.toString(PAGE_SERVER_PORT);
+            String log = imagesDir + "/page-server.log";
+            Workload w = Workload.spawn(guest, Readiness.tcpPortListening(PAGE_SERVER_PORT), imagesDir + "/page-server.out",
+                    netns.argv(criu.binary().path(), "page-server", "--images-dir", imagesDir, "--address", address,
+                            "--port", port, "-o", log, "-v4"));
+            return new CriuDaemon(guest, "criu page-server", netns, w, log,
+                    List.of("--page-server", "--address", address, "--port", port));
+        } catch (RuntimeException e) {
+            netns.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A lazy-pages daemon for the images in {@code imagesDir}, in a network namespace of its own (it talks to
+     * the restore over a unix socket in that directory); returns once the socket is there.
+     */
+    static CriuDaemon lazyPages(Guest guest, Criu criu, String imagesDir) {
+        String log = imagesDir + "/lazy-pages.log";
+        // a socket left by an earlier restore from these images would pass for this daemon's
+        guest.run("rm", "-f", imagesDir + "/lazy-pages.socket");
+        List<String> argv = new ArrayList<>(List.of("unshare", "--net", "--", criu.binary().path(), "lazy-pages",
+                "--images-dir", imagesDir, "-o", log, "-v4"));
+        Workload w = Workload.spawn(guest, Readiness.fileExists(imagesDir + "/lazy-pages.socket"),
+                imagesDir + "/lazy-pages.out", argv.toArray(String[]::new));
+        return new CriuDaemon(guest, "criu lazy-pages", null, w, log, List.of("--lazy-pages"));
+    }
+
+    /** What the dump (page server) or the restore (lazy pages) takes to use this daemon. */
+    List<String> clientArgs() {
+        return clientArgs;
+    }
+
+    /**
+     * After the step it served: the daemon ends once it has handed over every page; an exit other than 0,
+     * or none within the guest's call timeout, fails quoting its log.
+     */
+    void awaitEnd() {
+        OptionalInt status = guest.agent().waitPid(daemon.pid(), guest.timeouts().call());
+        if (status.isEmpty() || status.getAsInt() != 0) {
+            String text = guest.exec("tail", "-n", "20", log).stdout();
+            guest.attach(log.substring(log.lastIndexOf('/') + 1), text);
+            throw new AssertionError(what + " (pid " + daemon.pid() + ") "
+                    + (status.isEmpty() ? "did not end after its step" : "exited with " + status.getAsInt())
+                    + "; the end of " + log + ":\n" + text);
+        }
+    }
+
+    /** Kills the daemon if it still runs and removes its namespace. */
+    @Override
+    public void close() {
+        guest.exec("kill", "-9", Integer.toString(daemon.pid()));
+        if (netns != null) {
+            netns.close();
+        }
+    }
+}
