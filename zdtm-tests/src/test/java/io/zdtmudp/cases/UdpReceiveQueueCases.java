@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zdtmudp.harness.junit.AloneInGuest;
 import io.zdtmudp.harness.criu.CriuResult;
+import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.net.Datagram;
@@ -361,7 +362,7 @@ abstract class UdpReceiveQueueCases {
         s.sendTo(rx, gone.bound(), Payload.text("to a closed port"));
         s.awaitPendingError(rx);
         s.afterRestore().readErrorBeforeDrain(rx);
-        try (var run = start(guest, s)) {
+        try (var run = start(guest, s).mode(ONCE)) {
             CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
             assertThat(refused.succeeded()).as("a strict dump of a socket with a pending error").isFalse();
             assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("has a pending error"));
@@ -369,7 +370,7 @@ abstract class UdpReceiveQueueCases {
             assertThat(out.socketError(rx)).as("SO_ERROR after the refused dump").isEqualTo(ECONNREFUSED);
             assertThat(out.received(rx)).as("the queue after the refused dump").containsExactly(queued);
         }
-        try (var run = start(guest, s)) {
+        try (var run = start(guest, s).mode(ONCE)) {
             run.checkpoint();
             assertThat(run.lastDump().log()).as("the default dump's log").contains("has a pending error")
                     .contains("Read queue is dropped for socket");
@@ -434,6 +435,8 @@ abstract class UdpReceiveQueueCases {
     }
 
     private static final String GROUP = "239.1.2.3";
+    /** The run's mode for a case that checks the C/R refusing or dropping its queue. */
+    private static final CrMode ONCE = CrMode.fromSystemProperties().onceRestored();
     private static final String BROADCAST = "127.255.255.255";
 
     private void onlyLocalDestinationsGoRaw(Guest guest, UdpScenario s, UdpSocket rx, List<Datagram> sent, String refusal) {
@@ -451,7 +454,7 @@ abstract class UdpReceiveQueueCases {
      */
     private UdpOutcome refusedOnTheRawPathThenDropped(Guest guest, UdpScenario s, UdpSocket rx, List<Datagram> sent,
             String refusal) {
-        try (var run = start(guest, s)) {
+        try (var run = start(guest, s).mode(ONCE)) {
             run.checkpoint();
             QueueComparison.assertSame("queue in the image", sent, run.savedQueue(rx));
             long arrivedBefore = udpArrivals(guest);

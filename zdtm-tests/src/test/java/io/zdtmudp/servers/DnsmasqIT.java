@@ -2,6 +2,7 @@ package io.zdtmudp.servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.guest.PeerNamespace;
 import io.zdtmudp.harness.images.UdpQueueImage;
@@ -73,7 +74,8 @@ class DnsmasqIT {
             var server = new HeldServer(guest, "dnsmasq", PORT, dnsmasq());
 
             var request = client(peer, at, true);
-            var cr = server.withCheckpoint(request, QueueInjection.RAW);
+            // the refusal is checked on the C/R that makes it
+            var cr = server.withCheckpoint(request, QueueInjection.RAW, CrMode.fromSystemProperties().onceRestored());
 
             QueueComparison.assertSame("dnsmasq's queue in the dump", at.queued(),
                     UdpQueueImage.queuedOn(cr.images().orElseThrow(), family, PORT));

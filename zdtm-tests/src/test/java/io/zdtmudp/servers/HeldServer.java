@@ -56,7 +56,7 @@ final class HeldServer {
 
     /** The reference: the requests queued while the server is stopped, then the server let go. */
     Outcome withoutCheckpoint(Request request) {
-        return run(request, null);
+        return run(request, null, CrMode.PLAIN);
     }
 
     /**
@@ -64,7 +64,12 @@ final class HeldServer {
      * {@code path} (RAW: the stock-kernel path, on dump and restore), in the run's {@code -Dzdtm.mode}.
      */
     Outcome withCheckpoint(Request request, QueueInjection path) {
-        return run(request, path);
+        return withCheckpoint(request, path, CrMode.fromSystemProperties());
+    }
+
+    /** The same in {@code mode}. */
+    Outcome withCheckpoint(Request request, QueueInjection path, CrMode mode) {
+        return run(request, path, mode);
     }
 
     /**
@@ -72,13 +77,13 @@ final class HeldServer {
      * checkpoints and restores the server unless {@code path} is null, continues it, and returns what the
      * client received.
      */
-    private Outcome run(Request request, QueueInjection path) {
+    private Outcome run(Request request, QueueInjection path, CrMode mode) {
         boolean checkpoint = path != null;
         String dir = guest.workDir() + "/" + name + (checkpoint ? "-cr-" + path.name().toLowerCase() : "-plain");
         guest.run("mkdir", "-p", dir);
         Workload server = Workload.spawn(guest, Readiness.udpPortBound(port), dir + "/server.log", argv);
         int pid = server.pid();
-        CrCycle cycle = CrCycle.of(guest, pid, dir).mode(CrMode.fromSystemProperties());
+        CrCycle cycle = CrCycle.of(guest, pid, dir).mode(mode);
         if (checkpoint) {
             cycle.dumpFault(path.fault()).restoreFault(path.fault());
         }

@@ -22,7 +22,7 @@ public enum CrMode {
      */
     ITERS,
     /**
-     * The dump sends the memory pages to {@code criu page-server} in a network namespace of its own, which
+     * The dump sends the memory pages to {@code criu page-server} over TCP (on the test's loopback), which
      * writes them next to the other images: zdtm.py --page-server.
      */
     PAGE_SERVER,
@@ -68,6 +68,15 @@ public enum CrMode {
                     + " their restore); a case takes it with UdpRun.mode(CrMode.NORST), as CrModeIT does");
         }
         return m;
+    }
+
+    /**
+     * The mode for a case that checks the C/R where its queue is refused or dropped: {@link #ITERS} would
+     * make that its first iteration and check a later, empty one, so such a case takes {@link #PLAIN} there;
+     * every other mode restores once and stays as it is.
+     */
+    public CrMode onceRestored() {
+        return this == ITERS ? PLAIN : this;
     }
 
     /** The name {@code -Dzdtm.mode} takes: zdtm.py's option without its dashes. */

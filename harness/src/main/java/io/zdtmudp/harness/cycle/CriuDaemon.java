@@ -2,56 +2,50 @@ package io.zdtmudp.harness.cycle;
 
 import io.zdtmudp.harness.criu.Criu;
 import io.zdtmudp.harness.guest.Guest;
-import io.zdtmudp.harness.guest.PeerNamespace;
 import io.zdtmudp.harness.net.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * A CRIU helper that serves one step of a cycle from a network namespace of its own, as zdtm.py runs them:
- * {@code criu page-server}, which takes a dump's memory pages over TCP and writes them next to the other
- * images, or {@code criu lazy-pages}, which hands a lazy restore its pages on demand. Either ends with the
- * step it served.
+ * A CRIU helper that serves one step of a cycle, as zdtm.py runs them: {@code criu page-server}, which takes
+ * a dump's memory pages over TCP and writes them next to the other images, or {@code criu lazy-pages}, which
+ * hands a lazy restore its pages on demand, from a network namespace of its own. Either ends with the step it
+ * served.
+ *
+ * <p>The page server listens on the loopback of the test's namespace, where the dump runs: a veth to a
+ * namespace of its own would change the dumped task's network while it is frozen, and a server that follows
+ * its interfaces over netlink (dnsmasq) would then hold notifications it has not read, which CRIU refuses to
+ * dump. A page server on another host changes nothing in the task's namespace either.
  */
 final class CriuDaemon implements AutoCloseable {
-    /** The page server's own subnet: a case's PeerNamespace takes subnet 0. */
-    private static final int PAGE_SERVER_SUBNET = 200;
     private static final int PAGE_SERVER_PORT = 27700;
 
     private final Guest guest;
     private final String what;
-    private final PeerNamespace netns;
     private final Workload daemon;
     private final String log;
     private final List<String> clientArgs;
 
-    private CriuDaemon(Guest guest, String what, PeerNamespace netns, Workload daemon, String log, List<String> clientArgs) {
+    private CriuDaemon(Guest guest, String what, Workload daemon, String log, List<String> clientArgs) {
         this.guest = guest;
         this.what = what;
-        this.netns = netns;
         this.daemon = daemon;
         this.log = log;
         this.clientArgs = List.copyOf(clientArgs);
     }
 
-    /** A page server writing into {@code imagesDir}, a veth away; returns once it listens. */
+    /** A page server writing into {@code imagesDir}, on the test's loopback; returns once it listens. */
     static CriuDaemon pageServer(Guest guest, Criu criu, String imagesDir) {
         guest.run("mkdir", "-p", imagesDir);
-        PeerNamespace netns = PeerNamespace.create(guest, "zps", PAGE_SERVER_SUBNET);
-        try {
-            String address = netns.remote(IpFamily.INET).host();
-            String port = Integer.toString(PAGE_SERVER_PORT);
-            String log = imagesDir + "/page-server.log";
-            Workload w = Workload.spawn(guest, Readiness.tcpPortListening(PAGE_SERVER_PORT), imagesDir + "/page-server.out",
-                    netns.argv(criu.binary().path(), "page-server", "--images-dir", imagesDir, "--address", address,
-                            "--port", port, "-o", log, "-v4"));
-            return new CriuDaemon(guest, "criu page-server", netns, w, log,
-                    List.of("--page-server", "--address", address, "--port", port));
-        } catch (RuntimeException e) {
-            netns.close();
-            throw e;
-        }
+        String address = IpFamily.INET.loopback().host();
+        String port = Integer.toString(PAGE_SERVER_PORT);
+        String log = imagesDir + "/page-server.log";
+        Workload w = Workload.spawn(guest, Readiness.tcpPortListening(PAGE_SERVER_PORT), imagesDir + "/page-server.out",
+                criu.binary().path(), "page-server", "--images-dir", imagesDir, "--address", address, "--port", port,
+                "-o", log, "-v4");
+        return new CriuDaemon(guest, "criu page-server", w, log, List.of("--page-server", "--address", address,
+                "--port", port));
     }
 
     /**
@@ -66,7 +60,7 @@ final class CriuDaemon implements AutoCloseable {
                 "--images-dir", imagesDir, "-o", log, "-v4"));
         Workload w = Workload.spawn(guest, Readiness.fileExists(imagesDir + "/lazy-pages.socket"),
                 imagesDir + "/lazy-pages.out", argv.toArray(String[]::new));
-        return new CriuDaemon(guest, "criu lazy-pages", null, w, log, List.of("--lazy-pages"));
+        return new CriuDaemon(guest, "criu lazy-pages", w, log, List.of("--lazy-pages"));
     }
 
     /** What the dump (page server) or the restore (lazy pages) takes to use this daemon. */
@@ -89,12 +83,9 @@ final class CriuDaemon implements AutoCloseable {
         }
     }
 
-    /** Kills the daemon if it still runs and removes its namespace. */
+    /** Kills the daemon if it still runs. */
     @Override
     public void close() {
         guest.exec("kill", "-9", Integer.toString(daemon.pid()));
-        if (netns != null) {
-            netns.close();
-        }
     }
 }

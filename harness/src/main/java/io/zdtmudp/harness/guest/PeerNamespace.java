@@ -10,39 +10,28 @@ import java.util.List;
  * of a checkpointed server sits, so that its requests and the answers cross a real interface and reach the
  * server with that interface's index and addresses, as a remote client's would.
  *
- * <p>Each side has one IPv4 and one IPv6 address on subnet S (0 unless asked): {@code 10.77.S.1}/{@code
- * fd77:S::1} on the test's side and {@code .2}/{@code ::2} on the peer's; the veth ends are {@code zpeerSa}
- * and {@code zpeerSb}. Every test has a namespace of its own, so the same subnets serve tests running side
- * by side, and one test takes a peer per subnet; only the peer namespace's name carries the test's id. IPv6 is up at once:
+ * <p>Each side has one IPv4 and one IPv6 address, {@code 10.77.0.1}/{@code fd77::1} on the test's side and
+ * {@code .2}/{@code ::2} on the peer's. Every test has a namespace of its own, so the same subnets serve
+ * tests running side by side; only the peer namespace's name carries the test's id. IPv6 is up at once:
  * no duplicate address detection to wait for, nor a notification of its end arriving later.
  */
 public final class PeerNamespace implements AutoCloseable {
     private final Guest guest;
     private final String name;
-    private final int subnet;
 
-    private PeerNamespace(Guest guest, String name, int subnet) {
+    private PeerNamespace(Guest guest, String name) {
         this.guest = guest;
         this.name = name;
-        this.subnet = subnet;
-    }
-
-    /** {@link #create(Guest, String, int)} on subnet 0. */
-    public static PeerNamespace create(Guest guest, String prefix) {
-        return create(guest, prefix, 0);
     }
 
     /**
-     * Creates the namespace {@code prefix + test id} on {@code subnet} (0-255): the veth pair, its addresses
-     * and both loopbacks; fails naming the command that did.
+     * Creates the namespace {@code prefix + test id}, the veth pair {@code zpeer0} (the test's side) and
+     * {@code zpeer1} (the peer's), their addresses and both loopbacks; fails naming the command that did.
      */
-    public static PeerNamespace create(Guest guest, String prefix, int subnet) {
-        if (subnet < 0 || subnet > 255) {
-            throw new IllegalArgumentException("a subnet is one byte: " + subnet);
-        }
-        var peer = new PeerNamespace(guest, prefix + guest.id(), subnet);
-        String dev = "zpeer" + subnet + "a";
-        String peerDev = "zpeer" + subnet + "b";
+    public static PeerNamespace create(Guest guest, String prefix) {
+        var peer = new PeerNamespace(guest, prefix + guest.id());
+        String dev = "zpeer0";
+        String peerDev = "zpeer1";
         guest.run(Guest.IP, "netns", "add", peer.name);
         try {
             guest.run(Guest.IP, "link", "add", dev, "type", "veth", "peer", "name", peerDev, "netns", peer.name);
@@ -96,8 +85,7 @@ public final class PeerNamespace implements AutoCloseable {
     }
 
     private Endpoint address(IpFamily f, int host) {
-        return f == IpFamily.INET ? Endpoint.parse("10.77." + subnet + "." + host, 0)
-                : Endpoint.parse("fd77:" + Integer.toHexString(subnet) + "::" + host, 0);
+        return f == IpFamily.INET ? Endpoint.parse("10.77.0." + host, 0) : Endpoint.parse("fd77::" + host, 0);
     }
 
     /** {@code argv} run inside the namespace ({@code ip netns exec}, which execs it: the pid stays argv's). */

@@ -25,6 +25,13 @@ class CrModeTest {
     }
 
     @Test
+    void aCaseCheckingARefusalRestoresOnce() {
+        assertThat(CrMode.ITERS.onceRestored()).isEqualTo(CrMode.PLAIN);
+        assertThat(CrMode.PRE.onceRestored()).isEqualTo(CrMode.PRE);
+        assertThat(CrMode.LAZY.onceRestored()).isEqualTo(CrMode.LAZY);
+    }
+
+    @Test
     void norstIsNotAModeForAWholeRun() {
         String before = System.getProperty(CrMode.PROPERTY);
         try {
