@@ -1,14 +1,10 @@
 package io.zdtmudp.harness.vm;
 
-import static org.awaitility.Awaitility.await;
-
 import io.zdtmudp.harness.agent.GuestAgent;
 import io.zdtmudp.harness.agent.GuestAgentTimeoutException;
 import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.agent.Protocol;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One QEMU guest and its agent channel. The host listens on both unix sockets before QEMU starts,
@@ -148,14 +142,14 @@ public final class QemuVm implements Vm {
         SocketChannel qmpCh = null;
         try {
             Files.createDirectories(run);
-            try (ServerSocketChannel agentSrv = listen(config.agentSocket());
-                    ServerSocketChannel qmpSrv = listen(config.qmpSocket())) {
+            try (ServerSocketChannel agentSrv = QemuSocket.listen(config.agentSocket());
+                    ServerSocketChannel qmpSrv = QemuSocket.listen(config.qmpSocket())) {
                 List<String> argv = new ArrayList<>(config.qemuArgv());
                 argv.addAll(extraArgs);
                 process = config.launcher().launch(config, argv);
                 QemuReaper.register(process);
-                agentCh = accept(agentSrv, process, "agent", timeouts.boot());
-                qmpCh = accept(qmpSrv, process, "QMP", timeouts.boot());
+                agentCh = QemuSocket.accept(agentSrv, process, "agent", timeouts.boot());
+                qmpCh = QemuSocket.accept(qmpSrv, process, "QMP", timeouts.boot());
             } finally {
                 Files.deleteIfExists(config.agentSocket());
                 Files.deleteIfExists(config.qmpSocket());
@@ -345,40 +339,6 @@ public final class QemuVm implements Vm {
         } catch (IOException ignored) {
             // already gone, or not ours to clean
         }
-    }
-
-    private static ServerSocketChannel listen(Path socket) throws IOException {
-        Files.deleteIfExists(socket);
-        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        s.bind(UnixDomainSocketAddress.of(socket));
-        s.configureBlocking(false);
-        return s;
-    }
-
-    private static SocketChannel accept(ServerSocketChannel server, Process qemu, String what, Duration timeout)
-            throws IOException {
-        AtomicReference<SocketChannel> got = new AtomicReference<>();
-        try {
-            await("QEMU connects to the " + what + " socket")
-                    .atMost(timeout)
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> {
-                        SocketChannel c = server.accept();
-                        if (c != null) {
-                            got.set(c);
-                        }
-                        return c != null || !qemu.isAlive();
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new IOException("QEMU did not connect to the " + what + " socket within " + timeout.toMillis() + " ms");
-        }
-        if (got.get() == null) {
-            throw new IOException("QEMU exited before connecting to the " + what + " socket");
-        }
-        SocketChannel c = got.get();
-        c.configureBlocking(true);
-        return c;
     }
 
     /** Why the guest is gone: waits briefly for QEMU to exit so its status and last words are known. */
