@@ -108,7 +108,6 @@ final class HeldServer {
         } finally {
             guest.attach(dir.substring(dir.lastIndexOf('/') + 1) + ".log", server.output());
             cycle.kill();
-            guest.exec("kill", "-9", Integer.toString(pid));
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -181,17 +182,7 @@ public final class CrCycle {
         DumpOptions options = step.apply(b).build();
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
-        CriuResult r;
-        try {
-            r = criu.dump(options);
-            if (pages != null && r.succeeded()) {
-                pages.awaitEnd();
-            }
-        } finally {
-            if (pages != null) {
-                pages.close();
-            }
-        }
+        CriuResult r = servedBy(pages, () -> criu.dump(options));
         lastDump = r;
         if (r.succeeded()) {
             running = options.leaveRunning();
@@ -199,6 +190,25 @@ public final class CrCycle {
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
         return r;
+    }
+
+    /**
+     * Runs {@code step} with {@code daemon} (none: null) serving it: a step that succeeded waits for the
+     * daemon to end cleanly, and the daemon is gone afterwards either way.
+     */
+    private static CriuResult servedBy(CriuDaemon daemon, Supplier<CriuResult> step) {
+        if (daemon == null) {
+            return step.get();
+        }
+        try {
+            CriuResult r = step.get();
+            if (r.succeeded()) {
+                daemon.awaitEnd();
+            }
+            return r;
+        } finally {
+            daemon.close();
+        }
     }
 
     /** One of ITERS' whole C/Rs before the final dump: a dump into {@code imagesDir} and a restore from it. */
@@ -312,17 +322,7 @@ public final class CrCycle {
             b.extraArgs(lazy.clientArgs().toArray(String[]::new));
         }
         RestoreOptions options = more.apply(b).build();
-        CriuResult r;
-        try {
-            r = criu.restore(options);
-            if (lazy != null && r.succeeded()) {
-                lazy.awaitEnd();
-            }
-        } finally {
-            if (lazy != null) {
-                lazy.close();
-            }
-        }
+        CriuResult r = servedBy(lazy, () -> criu.restore(options));
         lastRestore = r;
         if (r.succeeded()) {
             OptionalInt restored = criu.restoredPid(options);
