@@ -1,8 +1,6 @@
 package io.zdtmudp.harness.cycle;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How a {@link CrCycle} checkpoints, after zdtm.py's modes: each is a place queue C/R can break that a single
@@ -43,16 +41,7 @@ public enum CrMode {
 
     /** The mode named {@code name} (as in {@code -Dzdtm.mode}), or {@link #PLAIN} for null or blank. */
     public static CrMode parse(String name) {
-        if (name == null || name.isBlank()) {
-            return PLAIN;
-        }
-        for (CrMode m : values()) {
-            if (m.cliName().equals(name.strip().toLowerCase(Locale.ROOT))) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + ": not a mode; one of "
-                + Arrays.stream(values()).map(CrMode::cliName).collect(Collectors.joining(", ")));
+        return NamedChoice.parse(PROPERTY, name, values(), CrMode::cliName, PLAIN);
     }
 
     /**

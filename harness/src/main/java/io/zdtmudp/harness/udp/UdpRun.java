@@ -4,6 +4,7 @@ import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.cycle.CrCycle;
 import io.zdtmudp.harness.cycle.CrMode;
+import io.zdtmudp.harness.cycle.Flavor;
 import io.zdtmudp.harness.cycle.Readiness;
 import io.zdtmudp.harness.cycle.Workload;
 import io.zdtmudp.harness.guest.Guest;
@@ -25,7 +26,7 @@ import java.util.OptionalInt;
 
 /**
  * A {@link UdpScenario} running in the guest: the {@code udpq} workload in the
- * test's netns (or one of its own), checkpointed and restored by a {@link CrCycle},
+ * test's namespaces or in its {@link Flavor}'s own, checkpointed and restored by a {@link CrCycle},
  * then asked what its sockets deliver. Every step fails with the evidence (workload
  * output, CRIU log); the cycle attaches each dump, decoded, to the failure artifacts.
  */
@@ -36,6 +37,7 @@ public final class UdpRun implements AutoCloseable {
 
     private final Guest guest;
     private final UdpScenario scenario;
+    private final Flavor flavor;
     private final CriuBinary binary;
     private final String dir;
     private CrCycle cycle;
@@ -48,8 +50,25 @@ public final class UdpRun implements AutoCloseable {
     private UdpRun(Guest guest, UdpScenario scenario, CriuBinary binary) {
         this.guest = guest;
         this.scenario = scenario;
+        this.flavor = flavorOf(scenario, Flavor.fromSystemProperties());
         this.binary = binary;
         this.dir = guest.workDir() + "/udpq";
+    }
+
+    /**
+     * The flavor a scenario runs in under the run's {@code -Dzdtm.flavor}: a scenario that owns its network
+     * namespace keeps one under {@code h}; a client in a named namespace (a server's peer) stays there.
+     */
+    static Flavor flavorOf(UdpScenario scenario, Flavor asked) {
+        if (scenario.namedNamespace().isPresent()) {
+            return Flavor.H;
+        }
+        return scenario.ownsNetworkNamespace() ? asked.atLeast(Flavor.NS) : asked;
+    }
+
+    /** The namespaces the workload owns. */
+    public Flavor flavor() {
+        return flavor;
     }
 
     /** Forces how the engine re-injects receive queues on the following restores. */
@@ -100,7 +119,7 @@ public final class UdpRun implements AutoCloseable {
         guest.attach("udpq.script", script);
         List<String> udpq = List.of(WORKLOAD, dir + "/script", dir + "/ready", dir + "/result");
         List<String> argv;
-        if (scenario.ownsNetworkNamespace()) {
+        if (flavor.ownsNetworkNamespace()) {
             // unshare without --fork execs in place, and so does sh: the pid spawned is udpq's.
             StringBuilder sh = new StringBuilder(Guest.IP + " link set lo up");
             if (scenario.multicastOnLoopback()) {
@@ -110,7 +129,8 @@ public final class UdpRun implements AutoCloseable {
                 sh.append(" && ").append(Guest.IP).append(" -6 addr add ").append(a.host()).append("/128 dev lo nodad");
             }
             sh.append(" && exec ").append(String.join(" ", udpq));
-            argv = List.of("unshare", "--net", "--", "sh", "-c", sh.toString());
+            argv = new ArrayList<>(flavor.unshare());
+            argv.addAll(List.of("sh", "-c", sh.toString()));
         } else if (scenario.namedNamespace().isPresent()) {
             // ip netns exec execs udpq itself, so the pid spawned is udpq's
             argv = new ArrayList<>(List.of(Guest.IP, "netns", "exec", scenario.namedNamespace().get()));
