@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The run as one self-contained page (inline CSS, no script): totals, a cases x flavors matrix per class, and
+ * The run as one self-contained page (inline CSS, no script): totals, a cases x flavors matrix per class, in a
+ * merged page a cases x modes x flavors table, and
  * every row with its duration, message and links to its artifacts. Written as well-formed XHTML so tools (and
  * the tests) can read it back with any XML parser.
  */
@@ -37,6 +38,9 @@ final class HtmlReport {
                 .append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(subtitle)).append("</p>\n");
         totals(h, rows, wall);
         matrices(h, rows);
+        if (rows.stream().anyMatch(r -> !r.run().isEmpty())) {
+            runs(h, rows);
+        }
         details(h, rows, reportDir);
         return h.append("</body>\n</html>\n").toString();
     }
@@ -74,21 +78,43 @@ final class HtmlReport {
                     .append(esc(c.getKey())).append("\"><tr><th>case</th>");
             flavors.forEach(f -> h.append("<th>").append(esc(f.isEmpty() ? "-" : f)).append("</th>"));
             h.append("</tr>\n");
-            for (Map.Entry<String, Map<String, ReportRow>> k : cases.entrySet()) {
-                h.append("<tr><td>").append(esc(k.getKey())).append("</td>");
-                for (String f : flavors) {
-                    ReportRow r = k.getValue().get(f);
-                    if (r == null) {
-                        h.append("<td></td>");
-                    } else {
-                        h.append("<td class=\"").append(r.verdict().cssClass()).append("\" data-flavor=\"").append(esc(f))
-                                .append("\">").append(r.verdict().cssClass()).append("</td>");
-                    }
-                }
-                h.append("</tr>\n");
-            }
+            cases.forEach((name, cells) -> verdictRow(h, name, flavors, cells, "data-flavor"));
             h.append("</table></div>\n");
         }
+    }
+
+    /**
+     * A merged page's runs side by side: one row per invocation (class, case and its parameters), one column
+     * per mode and flavor it ran in, so a case that passes plainly and fails under one mode shows as such.
+     */
+    private static void runs(StringBuilder h, List<ReportRow> rows) {
+        Set<String> runs = new LinkedHashSet<>();
+        Map<String, Map<String, ReportRow>> invocations = new LinkedHashMap<>();
+        for (ReportRow r : rows) {
+            runs.add(r.run());
+            String key = r.testClass() + " " + r.testCase() + (r.flavor().isEmpty() ? "" : " [" + r.flavor() + "]");
+            invocations.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.run(), r);
+        }
+        h.append("<h2>Cases x modes x flavors</h2>\n<div class=\"wide\"><table id=\"runs\"><tr><th>case</th>");
+        runs.forEach(m -> h.append("<th>").append(esc(m.isEmpty() ? "-" : m)).append("</th>"));
+        h.append("</tr>\n");
+        invocations.forEach((name, cells) -> verdictRow(h, name, runs, cells, "data-run"));
+        h.append("</table></div>\n");
+    }
+
+    /** A row of a matrix: its name, then each column's verdict (empty where it did not run), tagged by {@code attr}. */
+    private static void verdictRow(StringBuilder h, String name, Set<String> columns, Map<String, ReportRow> cells, String attr) {
+        h.append("<tr><td>").append(esc(name)).append("</td>");
+        for (String c : columns) {
+            ReportRow r = cells.get(c);
+            if (r == null) {
+                h.append("<td></td>");
+            } else {
+                h.append("<td class=\"").append(r.verdict().cssClass()).append("\" ").append(attr).append("=\"").append(esc(c))
+                        .append("\">").append(r.verdict().cssClass()).append("</td>");
+            }
+        }
+        h.append("</tr>\n");
     }
 
     private static void details(StringBuilder h, List<ReportRow> rows, Path reportDir) {
@@ -97,7 +123,7 @@ final class HtmlReport {
         for (ReportRow r : rows) {
             h.append("<tr class=\"").append(r.verdict().cssClass()).append("\" data-class=\"").append(esc(r.testClass()))
                     .append("\" data-case=\"").append(esc(r.testCase())).append("\" data-flavor=\"").append(esc(r.flavor()))
-                    .append("\" data-verdict=\"").append(r.verdict()).append("\">")
+                    .append("\" data-run=\"").append(esc(r.run())).append("\" data-verdict=\"").append(r.verdict()).append("\">")
                     .append("<td>").append(esc(r.testClass())).append("</td><td>").append(esc(r.testCase())).append("</td><td>")
                     .append(esc(r.flavor())).append("</td><td>").append(r.verdict().cssClass()).append("</td><td class=\"num\">")
                     .append(seconds(r.duration())).append("</td><td class=\"msg\">").append(esc(r.message())).append("</td><td>");

@@ -1,5 +1,7 @@
 package io.zdtmudp.harness.report;
 
+import io.zdtmudp.harness.cycle.CrMode;
+import io.zdtmudp.harness.cycle.Flavor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.reporting.ReportEntry;
@@ -87,10 +90,24 @@ public final class HtmlReportListener implements TestExecutionListener {
         }
     }
 
-    /** When and where: several modules and reruns each leave a page, and they look alike. */
+    /**
+     * When, where and how: several modules, modes, flavors and reruns each leave a page, and they look alike;
+     * {@link MergedReport} reads the mode, flavor and kernel back from here.
+     */
     private static String subtitle(RunRecord r) {
         String kernels = r.kernels().isEmpty() ? "" : "; guest kernel " + String.join(", ", r.kernels());
-        return "finished " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + System.getProperty("user.dir") + kernels;
+        return "finished " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " in " + System.getProperty("user.dir")
+                + "; mode " + named(CrMode.PROPERTY, () -> CrMode.parse(System.getProperty(CrMode.PROPERTY)).cliName())
+                + "; flavor " + named(Flavor.PROPERTY, () -> Flavor.fromSystemProperties().cliName()) + kernels;
+    }
+
+    /** The canonical name, or what was given when it names nothing (the cases then fail, saying so). */
+    private static String named(String property, Supplier<String> canonical) {
+        try {
+            return canonical.get();
+        } catch (IllegalArgumentException e) {
+            return System.getProperty(property);
+        }
     }
 
     @Override

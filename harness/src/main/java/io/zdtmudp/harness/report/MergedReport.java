@@ -28,9 +28,11 @@ import org.xml.sax.SAXException;
  */
 public final class MergedReport {
     private static final Pattern KERNEL = Pattern.compile("; guest kernel (.+)$");
+    private static final Pattern MODE = Pattern.compile("; mode ([^;]+)");
+    private static final Pattern FLAVOR = Pattern.compile("; flavor ([^;]+)");
 
     /** What one page holds. */
-    record Part(Path page, String subtitle, String kernel, Duration wall, List<ReportRow> rows) {
+    record Part(Path page, String subtitle, String kernel, String run, Duration wall, List<ReportRow> rows) {
     }
 
     private MergedReport() {
@@ -87,6 +89,7 @@ public final class MergedReport {
         String subtitle = text(doc.getElementsByTagName("p").item(0));
         Matcher k = KERNEL.matcher(subtitle);
         String kernel = k.find() ? k.group(1) : "";
+        String run = run(subtitle);
         NodeList totalCells = totals.getElementsByTagName("td");
         Duration wall = seconds(text(totalCells.item(totalCells.getLength() - 1)), page);
         Path base = page.toAbsolutePath().getParent();
@@ -110,10 +113,12 @@ public final class MergedReport {
             } catch (IllegalArgumentException e) {
                 throw new IOException(page + ": row " + i + " has an unknown verdict '" + tr.getAttribute("data-verdict") + "'", e);
             }
+            // a page merged before keeps each row's own run
+            String rowRun = tr.getAttribute("data-run").isEmpty() ? run : tr.getAttribute("data-run");
             rows.add(new ReportRow(tr.getAttribute("data-class"), tr.getAttribute("data-case"), tr.getAttribute("data-flavor"),
-                    verdict, seconds(text(tds.item(4)), page), text(tds.item(5)), artifacts));
+                    verdict, seconds(text(tds.item(4)), page), text(tds.item(5)), artifacts, rowRun));
         }
-        return new Part(page, subtitle, kernel, wall, rows);
+        return new Part(page, subtitle, kernel, run, wall, rows);
     }
 
     /** Writes OUT_DIR/index.html; the wall time is the longest part's, as the parts of a matrix run side by side. */
@@ -129,7 +134,8 @@ public final class MergedReport {
         for (Part p : parts) {
             for (ReportRow r : p.rows()) {
                 String testClass = byKernel && !p.kernel().isEmpty() ? r.testClass() + " [" + p.kernel() + "]" : r.testClass();
-                rows.add(new ReportRow(testClass, r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(), r.artifacts()));
+                rows.add(new ReportRow(testClass, r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(), r.artifacts(),
+                        r.run()));
             }
             wall = p.wall().compareTo(wall) > 0 ? p.wall() : wall;
         }
@@ -146,6 +152,18 @@ public final class MergedReport {
         Files.writeString(page, HtmlReport.render("zdtm-udp test run (merged)", subtitle.toString(), rows, wall, outDir),
                 StandardCharsets.UTF_8);
         return page;
+    }
+
+    /** "pre / ns" from a page's "; mode pre; flavor ns"; "" for a page that names neither (written before they were). */
+    static String run(String subtitle) {
+        Matcher m = MODE.matcher(subtitle);
+        Matcher f = FLAVOR.matcher(subtitle);
+        boolean hasMode = m.find();
+        boolean hasFlavor = f.find();
+        if (!hasMode && !hasFlavor) {
+            return "";
+        }
+        return (hasMode ? m.group(1).strip() : "plain") + " / " + (hasFlavor ? f.group(1).strip() : "h");
     }
 
     private static Element byId(Document doc, String tag, String id) {

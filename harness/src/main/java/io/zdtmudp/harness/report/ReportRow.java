@@ -12,7 +12,12 @@ import java.util.List;
  * @param flavor the invocations it ran under, e.g. "RAW / INET"; "" when it is not parameterized
  * @param message the first line of the failure or the skip reason; "" otherwise
  * @param artifacts files the harness kept for it, e.g. target/zdtm-artifacts/class/method/console.log
+ * @param run the mode and flavor of the run it came from in a merged page, e.g. "pre / ns"; "" in a run's own page
  */
 record ReportRow(String testClass, String testCase, String flavor, Verdict verdict, Duration duration, String message,
-        List<Path> artifacts) {
+        List<Path> artifacts, String run) {
+    ReportRow(String testClass, String testCase, String flavor, Verdict verdict, Duration duration, String message,
+            List<Path> artifacts) {
+        this(testClass, testCase, flavor, verdict, duration, message, artifacts, "");
+    }
 }

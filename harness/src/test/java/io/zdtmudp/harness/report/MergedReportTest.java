@@ -65,6 +65,31 @@ class MergedReportTest {
     }
 
     @Test
+    void runsInDifferentModesAndFlavorsStandSideBySide() throws IOException {
+        ReportRow ok = new ReportRow("UdpCorkIT", "corked", "INET", Verdict.PASSED, Duration.ofSeconds(1), "", List.of());
+        ReportRow bad = new ReportRow("UdpCorkIT", "corked", "INET", Verdict.FAILED, Duration.ofSeconds(1), "lost", List.of());
+        Path plain = page("plain", "finished x in /a; mode plain; flavor h; guest kernel 7.2.8", Duration.ofSeconds(1), ok);
+        Path preNs = page("pre-ns", "finished x in /a; mode pre; flavor ns; guest kernel 7.2.8", Duration.ofSeconds(1), bad);
+        Path older = page("older", "finished x in /a; guest kernel 7.2.8", Duration.ofSeconds(1), ok);
+
+        Path merged = MergedReport.write(tmp.resolve("m"),
+                List.of(MergedReport.read(plain), MergedReport.read(preNs), MergedReport.read(older)));
+
+        // read back, each row keeps the run it came from, though the merged page's own subtitle names none
+        MergedReport.Part back = MergedReport.read(merged);
+        assertThat(back.rows()).extracting(ReportRow::run, ReportRow::verdict).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("plain / h", Verdict.PASSED),
+                org.assertj.core.groups.Tuple.tuple("pre / ns", Verdict.FAILED),
+                org.assertj.core.groups.Tuple.tuple("", Verdict.PASSED));
+        String html = Files.readString(merged);
+        assertThat(html).contains("<h2>Cases x modes x flavors</h2>",
+                "<tr><td>UdpCorkIT corked [INET]</td><td class=\"passed\" data-run=\"plain / h\">passed</td>"
+                        + "<td class=\"failed\" data-run=\"pre / ns\">failed</td><td class=\"passed\" data-run=\"\">passed</td></tr>");
+        // a single run's page has no such table
+        assertThat(Files.readString(plain.resolve("index.html"))).doesNotContain("Cases x modes x flavors");
+    }
+
+    @Test
     void aPageThatIsNotOursIsRefusedByName() throws IOException {
         Path other = Files.writeString(tmp.resolve("other.html"), "<html><body><p>hi</p></body></html>");
         assertThatThrownBy(() -> MergedReport.read(other)).isInstanceOf(IOException.class)
