@@ -175,9 +175,18 @@ public final class UdpRun implements AutoCloseable {
         return ready;
     }
 
-    /** Dumps the workload; fails with CRIU's errors if the dump fails. */
+    /**
+     * Dumps the workload; fails with CRIU's errors if the dump fails, and if the flavor's network namespace
+     * is not in the images (a case that passed in the test's netns would prove nothing of the flavor).
+     */
     public CriuImages checkpoint() {
-        return cycle.checkpoint();
+        CriuImages images = cycle.checkpoint();
+        boolean netns = images.imageNames().stream().anyMatch(n -> n.startsWith("netns-"));
+        if (netns != flavor.ownsNetworkNamespace()) {
+            throw new AssertionError("flavor " + flavor.cliName() + ", but the dump " + (netns ? "has" : "has no")
+                    + " network namespace image: " + images.imageNames());
+        }
+        return images;
     }
 
     /** Dumps the workload and returns CRIU's result, whether or not it succeeded. */
