@@ -2,6 +2,7 @@ package io.zdtmudp.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.criu.GuestSwrk;
 import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
@@ -71,12 +72,20 @@ class CrModeIT {
                     assertThat(guest.run("grep", "-c", "Accepted connection", dir + "/images-1/page-server.log")
                             .stdout().strip()).as("connections the page server took").isNotEqualTo("0");
                 }
+                case RPC -> {
+                    assertThat(run.lastDump().command()).as("the dump's command").contains("swrk");
+                    assertThat(guest.run("sh", "-c", "ls " + GuestSwrk.SESSIONS_DIR + "/*.resp | wc -l").stdout().strip())
+                            .as("RPC sessions the relay answered").isEqualTo("1");
+                }
                 case LAZY, NORST, PLAIN -> assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
             }
             assertThat(guest.alive(run.pid())).as("the task runs after a %s dump", mode).isEqualTo(mode == CrMode.NORST);
             QueueComparison.assertSame("queue in the " + mode + " image", s.queueOf(rx), run.savedQueue(rx));
             assertThat(run.savedCork(corked)).as("cork in the %s image", mode).contains(Payload.text("held in the cork"));
             run.restore();
+            if (mode == CrMode.RPC) {
+                assertThat(run.lastRestore().command()).as("the restore's command").contains("swrk");
+            }
             if (mode == CrMode.LAZY) {
                 assertThat(guest.run("grep", "-c", "lazy-pages", dir + "/images-1/restore.log").stdout().strip())
                         .as("the restore's log lines about lazy pages").isNotEqualTo("0");

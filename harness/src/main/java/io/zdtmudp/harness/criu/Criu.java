@@ -1,5 +1,6 @@
 package io.zdtmudp.harness.criu;
 
+import com.google.protobuf.TextFormat;
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestAgent;
 import io.zdtmudp.harness.agent.GuestAgentException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -23,6 +25,8 @@ public final class Criu {
     private final String netns;
     private final Timeouts timeouts;
     private final List<CriuLog> logs;
+    private final CriuRpcClient rpc;
+    private final Map<String, Integer> rpcRestoredPids = new ConcurrentHashMap<>();
 
     /**
      * @param netns netns file the command runs in, or null for the agent's
@@ -34,6 +38,35 @@ public final class Criu {
         this.netns = netns;
         this.timeouts = Objects.requireNonNull(timeouts);
         this.logs = logs;
+        this.rpc = null;
+    }
+
+    private Criu(Criu cli, CriuRpcClient rpc) {
+        this.agent = cli.agent;
+        this.binary = cli.binary;
+        this.netns = cli.netns;
+        this.timeouts = cli.timeouts;
+        this.logs = cli.logs;
+        this.rpc = rpc;
+    }
+
+    /**
+     * The same CRIU, in the same namespace and sharing the logs, driven through its RPC ({@code criu swrk},
+     * {@link CriuRpcClient}) instead of its command line: each dump, pre-dump and restore sends the request
+     * its options read as ({@link RpcRequest}), and fails, naming the option, where RPC has no field for one.
+     */
+    public Criu viaRpc() {
+        return rpc != null ? this : new Criu(this, rpcClient());
+    }
+
+    /** A client of this CRIU's RPC, in this driver's namespace: for what the dump and restore steps do not ask. */
+    public CriuRpcClient rpcClient() {
+        return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, GuestSwrk.SESSIONS_DIR, limit()));
+    }
+
+    /** Whether this driver runs CRIU through its RPC. */
+    public boolean overRpc() {
+        return rpc != null;
     }
 
     public Criu(GuestAgent agent, CriuBinary binary, String netns, Timeouts timeouts) {
@@ -71,11 +104,15 @@ public final class Criu {
         return runWithLog("restore", options.withDefaultTimeout(timeouts.criuTimeoutSeconds()));
     }
 
-    /** The restored root's pid from the pidfile the restore wrote. */
+    /** The restored root's pid from the pidfile the restore wrote (over RPC: from CRIU's answer). */
     public OptionalInt restoredPid(RestoreOptions options) {
         String path = options.pidFilePath();
         if (path == null) {
             return OptionalInt.empty();
+        }
+        if (rpc != null) {
+            Integer pid = rpcRestoredPids.get(path);
+            return pid == null ? OptionalInt.empty() : OptionalInt.of(pid);
         }
         try {
             return OptionalInt.of(Integer.parseInt(agent.readText(path).strip()));
@@ -97,15 +134,42 @@ public final class Criu {
         args.add(action);
         args.addAll(options.toArgs());
         agent.exec(GuestCommand.of("mkdir", "-p", options.imagesDir(), options.workDirOrImages())).orThrow();
-        ExecResult r = run(args, options.env());
-        String log;
-        try {
-            log = agent.readText(options.logPath());
-        } catch (GuestAgentException e) {
-            log = "(no log at " + options.logPath() + ": " + e.getMessage() + ")";
+        if (rpc != null) {
+            return overRpc(action, args, options);
         }
+        ExecResult r = run(args, options.env());
+        String log = readLog(options);
         remember(action, log);
         return new CriuResult(command(args), r.exitCode(), r.duration(), log, r.stdout() + r.stderr());
+    }
+
+    private CriuResult overRpc(String action, List<String> args, CriuOptions options) {
+        RpcRequest req = RpcRequest.of(action, args);
+        CriuRpcClient.Call call = rpc.call(req.request(), req.dirs(), options.env());
+        if (call.succeeded() && req.pidFile() != null && call.response().hasRestore()) {
+            rpcRestoredPids.put(req.pidFile(), call.response().getRestore().getPid());
+        }
+        String log = readLog(options);
+        remember(action, log);
+        List<String> command = List.of(binary.path(), "swrk", "<" + req.request().getType() + " "
+                + TextFormat.shortDebugString(req.request().getOpts()) + ">");
+        String output = call.session().output() + (call.succeeded() ? "" : call.failure() + "\n");
+        // what an RPC client goes by is CRIU's answer; a session that broke without one says how it ended
+        int exit = call.succeeded() ? 0 : call.session().exitCode() != 0 ? call.session().exitCode() : 1;
+        return new CriuResult(command, exit, call.session().duration(), log, output);
+    }
+
+    private String readLog(CriuOptions options) {
+        try {
+            return agent.readText(options.logPath());
+        } catch (GuestAgentException e) {
+            return "(no log at " + options.logPath() + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private Duration limit() {
+        // CRIU gets its own --timeout; the agent's kill only catches a CRIU that ignores it.
+        return Duration.ofSeconds(timeouts.criuTimeoutSeconds()).multipliedBy(3).plus(timeouts.call());
     }
 
     private ExecResult run(List<String> args) {
@@ -113,9 +177,7 @@ public final class Criu {
     }
 
     private ExecResult run(List<String> args, Map<String, String> env) {
-        // CRIU gets its own --timeout; the agent's kill only catches a CRIU that ignores it.
-        Duration limit = Duration.ofSeconds(timeouts.criuTimeoutSeconds()).multipliedBy(3).plus(timeouts.call());
-        GuestCommand.Builder cmd = GuestCommand.builder().args(command(args)).timeout(limit);
+        GuestCommand.Builder cmd = GuestCommand.builder().args(command(args)).timeout(limit());
         env.forEach(cmd::env);
         if (netns != null) {
             cmd.netns(netns);

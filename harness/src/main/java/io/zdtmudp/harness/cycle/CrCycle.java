@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 public final class CrCycle {
     private final Guest guest;
     private final Criu criu;
+    private Criu rpc;
     private final int pid;
     private final String dir;
     private final List<String> lock;
@@ -61,6 +62,17 @@ public final class CrCycle {
     public static CrCycle of(Guest guest, Criu criu, int pid, String dir) {
         guest.run("mkdir", "-p", dir);
         return new CrCycle(guest, criu, pid, dir);
+    }
+
+    /** What runs the dumps and restores: CRIU's command line, or its RPC in {@link CrMode#RPC}. */
+    private Criu steps() {
+        if (mode != CrMode.RPC) {
+            return criu;
+        }
+        if (rpc == null) {
+            rpc = criu.viaRpc();
+        }
+        return rpc;
     }
 
     private boolean ownsNetworkNamespace() {
@@ -182,7 +194,7 @@ public final class CrCycle {
         DumpOptions options = step.apply(b).build();
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
-        CriuResult r = servedBy(pages, () -> criu.dump(options));
+        CriuResult r = servedBy(pages, () -> steps().dump(options));
         lastDump = r;
         if (r.succeeded()) {
             running = options.leaveRunning();
@@ -215,7 +227,7 @@ public final class CrCycle {
     private CriuResult iteration(String imagesDir) {
         DumpOptions.Builder b = dumpInto(imagesDir);
         dumpFault.ifPresent(b::fault);
-        CriuResult dumped = criu.dump(b.build());
+        CriuResult dumped = steps().dump(b.build());
         if (!dumped.succeeded()) {
             return dumped;
         }
@@ -231,9 +243,9 @@ public final class CrCycle {
     private CriuResult firstStep() {
         DumpOptions.Builder b = dumpInto(dir + "/" + firstStepDir()).extraArgs("--track-mem");
         if (mode == CrMode.PRE) {
-            return criu.preDump(b.build());
+            return steps().preDump(b.build());
         }
-        return criu.dump(b.leaveRunning(true).build());
+        return steps().dump(b.leaveRunning(true).build());
     }
 
     /** A dump of the task into {@code imagesDir}, logging there, with the cycle's arguments. */
@@ -322,10 +334,10 @@ public final class CrCycle {
             b.extraArgs(lazy.clientArgs().toArray(String[]::new));
         }
         RestoreOptions options = more.apply(b).build();
-        CriuResult r = servedBy(lazy, () -> criu.restore(options));
+        CriuResult r = servedBy(lazy, () -> steps().restore(options));
         lastRestore = r;
         if (r.succeeded()) {
-            OptionalInt restored = criu.restoredPid(options);
+            OptionalInt restored = steps().restoredPid(options);
             if (restored.isEmpty() || restored.getAsInt() != pid) {
                 throw new AssertionError("restored pid " + restored + ", expected " + pid);
             }

@@ -30,6 +30,11 @@ public enum CrMode {
      * must be in place before the task runs: zdtm.py --lazy-pages.
      */
     LAZY,
+    /**
+     * The dump and the restore go through CRIU's RPC ({@code criu swrk}) from the harness's own client, with
+     * the options a command line would give as {@code criu_opts} fields: zdtm.py --rpc.
+     */
+    RPC,
     /** The dump leaves the task running and nothing is restored; the task goes on with what it had: zdtm.py --norst. */
     NORST;
 
@@ -45,7 +50,7 @@ public enum CrMode {
     }
 
     /**
-     * The mode this JVM's {@code -Dzdtm.mode} names: {@code plain}, {@code pre}, {@code snaps}, {@code iters}, {@code page-server} or {@code lazy}. Not
+     * The mode this JVM's {@code -Dzdtm.mode} names: {@code plain}, {@code pre}, {@code snaps}, {@code iters}, {@code page-server}, {@code lazy} or {@code rpc}. Not
      * {@code norst}: with nothing restored, a case that checks its restore (the path CRIU took, a refusal, an
      * error the restore drops) has nothing to check, so only cases written for it use it, with
      * {@code UdpRun.mode}.

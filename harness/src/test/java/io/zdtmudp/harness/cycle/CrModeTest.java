@@ -16,12 +16,13 @@ class CrModeTest {
         assertThat(CrMode.parse("iters")).isEqualTo(CrMode.ITERS);
         assertThat(CrMode.parse("page-server")).isEqualTo(CrMode.PAGE_SERVER);
         assertThat(CrMode.parse("lazy")).isEqualTo(CrMode.LAZY);
+        assertThat(CrMode.parse("rpc")).isEqualTo(CrMode.RPC);
     }
 
     @Test
     void anUnknownModeNamesTheModesThereAre() {
         assertThatThrownBy(() -> CrMode.parse("restore-only")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dzdtm.mode=restore-only: not a mode; one of plain, pre, snaps, iters, page-server, lazy, norst");
+                .hasMessage("-Dzdtm.mode=restore-only: not a mode; one of plain, pre, snaps, iters, page-server, lazy, rpc, norst");
     }
 
     @Test
