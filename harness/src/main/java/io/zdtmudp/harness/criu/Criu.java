@@ -135,7 +135,7 @@ public final class Criu {
         args.addAll(options.toArgs());
         agent.exec(GuestCommand.of("mkdir", "-p", options.imagesDir(), options.workDirOrImages())).orThrow();
         if (rpc != null) {
-            return overRpc(action, args, options);
+            return overRpc(action, options.toArgs(), options);
         }
         ExecResult r = run(args, options.env());
         String log = readLog(options);
