@@ -2,7 +2,7 @@ package io.zdtmudp.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zdtmudp.harness.criu.GuestSwrk;
+import io.zdtmudp.harness.cycle.CrCycle;
 import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
@@ -74,7 +74,7 @@ class CrModeIT {
                 }
                 case RPC -> {
                     assertThat(run.lastDump().command()).as("the dump's command").contains("swrk");
-                    assertThat(guest.run("sh", "-c", "ls " + GuestSwrk.SESSIONS_DIR + "/*.resp | wc -l").stdout().strip())
+                    assertThat(guest.run("sh", "-c", "ls " + dir + "/" + CrCycle.RPC_SESSIONS + "/*.resp | wc -l").stdout().strip())
                             .as("RPC sessions the relay answered").isEqualTo("1");
                 }
                 case LAZY, NORST, PLAIN -> assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();

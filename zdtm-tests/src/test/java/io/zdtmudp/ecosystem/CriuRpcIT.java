@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class CriuRpcIT {
     @Test
     void versionAndFeaturesComeFromTheGuestsCriu(Guest guest) {
-        CriuRpcClient rpc = guest.criu().rpcClient();
+        CriuRpcClient rpc = guest.criu().rpcClient(guest.workDir() + "/rpc");
         CriuVersion v = rpc.version();
         String cli = guest.run(guest.criu().binary().path(), "--version").stdout();
         // criu --version prints "Version: 4.2.1" (and its git id when built from git)
@@ -39,7 +39,7 @@ class CriuRpcIT {
         String dir = guest.workDir() + "/rpc-none";
         guest.run("mkdir", "-p", dir);
         RpcRequest req = RpcRequest.of("dump", List.of("-t", "999999", "-D", dir, "-o", dir + "/dump.log", "-v4"));
-        CriuRpcClient.Call call = guest.criu().rpcClient().call(req.request(), req.dirs(), Map.of());
+        CriuRpcClient.Call call = guest.criu().rpcClient(guest.workDir() + "/rpc").call(req.request(), req.dirs(), Map.of());
 
         assertThat(call.response()).as("CRIU's answer").isNotNull();
         assertThat(call.response().getType()).isEqualTo(CriuReqType.DUMP);

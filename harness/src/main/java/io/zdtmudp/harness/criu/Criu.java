@@ -54,14 +54,18 @@ public final class Criu {
      * The same CRIU, in the same namespace and sharing the logs, driven through its RPC ({@code criu swrk},
      * {@link CriuRpcClient}) instead of its command line: each dump, pre-dump and restore sends the request
      * its options read as ({@link RpcRequest}), and fails, naming the option, where RPC has no field for one.
+     * Each session's request and response files go to {@code sessionsDir} in the guest.
      */
-    public Criu viaRpc() {
-        return rpc != null ? this : new Criu(this, rpcClient());
+    public Criu viaRpc(String sessionsDir) {
+        return rpc != null ? this : new Criu(this, rpcClient(sessionsDir));
     }
 
-    /** A client of this CRIU's RPC, in this driver's namespace: for what the dump and restore steps do not ask. */
-    public CriuRpcClient rpcClient() {
-        return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, GuestSwrk.SESSIONS_DIR, limit()));
+    /**
+     * A client of this CRIU's RPC, in this driver's namespace, keeping its session files in {@code sessionsDir}:
+     * for what the dump and restore steps do not ask.
+     */
+    public CriuRpcClient rpcClient(String sessionsDir) {
+        return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, sessionsDir, limit()));
     }
 
     /** Whether this driver runs CRIU through its RPC. */

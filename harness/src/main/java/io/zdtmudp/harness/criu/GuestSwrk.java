@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GuestSwrk implements CriuRpcClient.Transport {
     /** Where the guest image installs the relay. */
     public static final String RELAY = "/usr/sbin/zdtm-criu-rpc";
-    /** Where {@link Criu#viaRpc()} keeps each session's request and response files in the guest. */
-    public static final String SESSIONS_DIR = "/tmp/zdtm-criu-rpc";
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     private final GuestAgent agent;
@@ -31,7 +29,7 @@ public final class GuestSwrk implements CriuRpcClient.Transport {
 
     /**
      * @param netns netns file CRIU runs in, or null for the agent's
-     * @param scratch a guest directory for the session files
+     * @param scratch the guest directory for the session files ({@code rpc-N.req}, {@code rpc-N.resp})
      */
     public GuestSwrk(GuestAgent agent, CriuBinary binary, String netns, String scratch, Duration timeout) {
         this.agent = Objects.requireNonNull(agent);

@@ -64,13 +64,16 @@ public final class CrCycle {
         return new CrCycle(guest, criu, pid, dir);
     }
 
+    /** Where, under the cycle's directory, {@link CrMode#RPC} keeps each RPC session's request and response. */
+    public static final String RPC_SESSIONS = "rpc";
+
     /** What runs the dumps and restores: CRIU's command line, or its RPC in {@link CrMode#RPC}. */
     private Criu steps() {
         if (mode != CrMode.RPC) {
             return criu;
         }
         if (rpc == null) {
-            rpc = criu.viaRpc();
+            rpc = criu.viaRpc(dir + "/" + RPC_SESSIONS);
         }
         return rpc;
     }
