@@ -2,7 +2,7 @@
 # The *_DIR/*_HASH globals set here are read by vm-images/build and later components.
 # shellcheck disable=SC2034
 # Guest component: initramfs.cpio.gz = busybox + /init + CRIU (patched and stock) + iproute2's ip
-# + zdtm-agent + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
+# + zdtm-agent + the CRIU RPC relay + static workloads + the kernel's UDP selftest + (hook) upstream zdtm tests.
 # Cache entry: initramfs.cpio.gz and contents.txt (the file list, for humans).
 # For a stock kernel (kernel/stock.sh) the guest also carries the kernel's modules under
 # /lib/modules/<release>/ with load.list, which /init insmods in order, and /etc/zdtm-kernel says
@@ -16,6 +16,8 @@
 
 GUEST_DIR_SRC=$VM_IMAGES_DIR/guest
 AGENT_SRC_DIR=$GUEST_DIR_SRC/agent
+# zdtm-criu-rpc: the peer of criu swrk for the harness's RPC client (CrMode.RPC), one file.
+RPC_RELAY_SRC=$GUEST_DIR_SRC/rpc/criu-rpc.c
 WORKLOADS_DIR=$REPO_DIR/zdtm-tests/workloads
 ZDTM_HOOK=$VM_IMAGES_DIR/zdtm/build.sh
 STRESS_SRC_DIR=$GUEST_DIR_SRC/stress
@@ -47,7 +49,7 @@ guest_hash() {
 			$(guest_program_packages) 2>/dev/null)" \
 		"file:$GUEST_DIR_SRC/build.sh" "file:$GUEST_DIR_SRC/init" "file:$GUEST_PROGRAMS_LIST" \
 		"glob:$AGENT_SRC_DIR:*.c" "glob:$AGENT_SRC_DIR:*.h" "glob:$WORKLOADS_DIR:*.c" "glob:$WORKLOADS_DIR:*.h" \
-		"glob:$STRESS_SRC_DIR:*.c" \
+		"glob:$STRESS_SRC_DIR:*.c" "file:$RPC_RELAY_SRC" \
 		"hook=${#hook_inputs[@]}" "${hook_inputs[@]}"
 }
 
@@ -115,6 +117,10 @@ guest_build_agent() {
 		return 0
 	fi
 	guest_cc_static "$root/usr/sbin/zdtm-agent" "$AGENT_SRC_DIR"/*.c
+}
+
+guest_build_rpc_relay() {
+	guest_cc_static "$1/usr/sbin/zdtm-criu-rpc" "$RPC_RELAY_SRC"
 }
 
 guest_build_workloads() {
@@ -215,6 +221,7 @@ guest_populate() {
 	guest_install_criu "$root"
 	guest_install_programs "$root"
 	timed "guest: zdtm-agent" guest_build_agent "$root"
+	timed "guest: CRIU RPC relay" guest_build_rpc_relay "$root"
 	timed "guest: workloads" guest_build_workloads "$root"
 	guest_install_kernel_modules "$root"
 	if kernel_is_stock; then
