@@ -68,11 +68,6 @@ public final class Criu {
         return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, sessionsDir, limit()));
     }
 
-    /** Whether this driver runs CRIU through its RPC. */
-    public boolean overRpc() {
-        return rpc != null;
-    }
-
     public Criu(GuestAgent agent, CriuBinary binary, String netns, Timeouts timeouts) {
         this(agent, binary, netns, timeouts, new CopyOnWriteArrayList<>());
     }
@@ -134,13 +129,13 @@ public final class Criu {
     }
 
     private CriuResult runWithLog(String action, CriuOptions options) {
-        List<String> args = new ArrayList<>();
-        args.add(action);
-        args.addAll(options.toArgs());
         agent.exec(GuestCommand.of("mkdir", "-p", options.imagesDir(), options.workDirOrImages())).orThrow();
         if (rpc != null) {
             return overRpc(action, options.toArgs(), options);
         }
+        List<String> args = new ArrayList<>();
+        args.add(action);
+        args.addAll(options.toArgs());
         ExecResult r = run(args, options.env());
         String log = readLog(options);
         remember(action, log);

@@ -31,7 +31,8 @@ public record RpcRequest(CriuReq request, List<String> dirs, String pidFile) {
             default -> throw new IllegalArgumentException("criu " + action + ": not a step the RPC client runs");
         };
         CriuOpts.Builder o = CriuOpts.newBuilder();
-        CriuPageServerInfo.Builder ps = null;
+        CriuPageServerInfo.Builder ps = CriuPageServerInfo.newBuilder();
+        boolean pageServer = false;
         String images = null;
         String workDir = null;
         String log = null;
@@ -64,10 +65,15 @@ public record RpcRequest(CriuReq request, List<String> dirs, String pidFile) {
                         value(a, inline, it).toUpperCase(Locale.ROOT)));
                 case "--udp-queues" -> o.setUdpQueues(CriuUdpQueues.valueOf("UDP_"
                         + value(a, inline, it).toUpperCase(Locale.ROOT)));
-                case "--page-server" -> ps = ps == null ? CriuPageServerInfo.newBuilder() : ps;
-                case "--address" -> (ps = ps == null ? CriuPageServerInfo.newBuilder() : ps).setAddress(value(a, inline, it));
-                case "--port" -> (ps = ps == null ? CriuPageServerInfo.newBuilder() : ps).setPort(
-                        Integer.parseInt(value(a, inline, it)));
+                case "--page-server" -> pageServer = true;
+                case "--address" -> {
+                    pageServer = true;
+                    ps.setAddress(value(a, inline, it));
+                }
+                case "--port" -> {
+                    pageServer = true;
+                    ps.setPort(Integer.parseInt(value(a, inline, it)));
+                }
                 default -> {
                     if (a.matches("-v[0-4]")) {
                         o.setLogLevel(a.charAt(2) - '0');
@@ -96,7 +102,7 @@ public record RpcRequest(CriuReq request, List<String> dirs, String pidFile) {
             dirs.add(workDir);
             o.setWorkDirFd(FIRST_DIR_FD + 1);
         }
-        if (ps != null) {
+        if (pageServer) {
             o.setPs(ps);
         }
         return new RpcRequest(CriuReq.newBuilder().setType(type).setOpts(o).build(), List.copyOf(dirs), pidFile);
