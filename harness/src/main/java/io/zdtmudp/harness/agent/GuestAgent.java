@@ -168,6 +168,7 @@ public final class GuestAgent implements AutoCloseable {
             fail("writing to the channel failed: " + e.getMessage() + "; " + goneReason.get(), e);
             throw new GuestAgentGoneException(gone.get().getMessage(), e);
         }
+        long t0 = System.nanoTime();
         try {
             AgentFrame r = await(answer, timeout, what);
             if (r.kind() == Protocol.ERROR) {
@@ -180,6 +181,7 @@ public final class GuestAgent implements AutoCloseable {
             return r;
         } finally {
             pending.remove(id);
+            CallLedger.record(System.nanoTime() - t0);
         }
     }
 

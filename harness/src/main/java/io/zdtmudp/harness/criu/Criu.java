@@ -1,6 +1,7 @@
 package io.zdtmudp.harness.criu;
 
 import com.google.protobuf.TextFormat;
+import io.zdtmudp.harness.agent.CallLedger;
 import io.zdtmudp.harness.agent.ExecResult;
 import io.zdtmudp.harness.agent.GuestAgent;
 import io.zdtmudp.harness.agent.GuestAgentException;
@@ -83,6 +84,10 @@ public final class Criu {
 
     /** criu check; "Looks good." in {@link CriuResult#output()} means the kernel has what CRIU needs. */
     public CriuResult check(String... extraArgs) {
+        return CallLedger.asCriu(() -> checkNow(extraArgs));
+    }
+
+    private CriuResult checkNow(String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("check"));
         args.addAll(List.of(extraArgs));
         ExecResult r = run(args);
@@ -129,6 +134,10 @@ public final class Criu {
     }
 
     private CriuResult runWithLog(String action, CriuOptions options) {
+        return CallLedger.asCriu(() -> runWithLogNow(action, options));
+    }
+
+    private CriuResult runWithLogNow(String action, CriuOptions options) {
         agent.exec(GuestCommand.of("mkdir", "-p", options.imagesDir(), options.workDirOrImages())).orThrow();
         if (rpc != null) {
             return overRpc(action, options.toArgs(), options);

@@ -1,5 +1,6 @@
 package io.zdtmudp.harness.cycle;
 
+import io.zdtmudp.harness.agent.CallLedger;
 import io.zdtmudp.harness.criu.Criu;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.net.IpFamily;
@@ -37,6 +38,10 @@ final class CriuDaemon implements AutoCloseable {
 
     /** A page server writing into {@code imagesDir}, on the test's loopback; returns once it listens. */
     static CriuDaemon pageServer(Guest guest, Criu criu, String imagesDir) {
+        return CallLedger.asCriu(() -> startPageServer(guest, criu, imagesDir));
+    }
+
+    private static CriuDaemon startPageServer(Guest guest, Criu criu, String imagesDir) {
         guest.run("mkdir", "-p", imagesDir);
         String address = IpFamily.INET.loopback().host();
         String port = Integer.toString(PAGE_SERVER_PORT);
@@ -53,6 +58,10 @@ final class CriuDaemon implements AutoCloseable {
      * the restore over a unix socket in that directory); returns once the socket is there.
      */
     static CriuDaemon lazyPages(Guest guest, Criu criu, String imagesDir) {
+        return CallLedger.asCriu(() -> startLazyPages(guest, criu, imagesDir));
+    }
+
+    private static CriuDaemon startLazyPages(Guest guest, Criu criu, String imagesDir) {
         String log = imagesDir + "/lazy-pages.log";
         // a socket left by an earlier restore from these images would pass for this daemon's
         guest.run("rm", "-f", imagesDir + "/lazy-pages.socket");
@@ -73,7 +82,7 @@ final class CriuDaemon implements AutoCloseable {
      * or none within the guest's call timeout, fails quoting its log.
      */
     void awaitEnd() {
-        OptionalInt status = guest.agent().waitPid(daemon.pid(), guest.timeouts().call());
+        OptionalInt status = CallLedger.asCriu(() -> guest.agent().waitPid(daemon.pid(), guest.timeouts().call()));
         if (status.isEmpty() || status.getAsInt() != 0) {
             String text = guest.exec("tail", "-n", "20", log).stdout();
             guest.attach(log.substring(log.lastIndexOf('/') + 1), text);

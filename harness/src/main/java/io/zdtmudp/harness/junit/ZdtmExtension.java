@@ -1,5 +1,6 @@
 package io.zdtmudp.harness.junit;
 
+import io.zdtmudp.harness.agent.CallLedger;
 import io.zdtmudp.harness.backend.VmBackend;
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.guest.ArtifactPaths;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -38,11 +40,19 @@ class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachC
     /** The report entry that names the guest kernel (uname -r) a test ran on; the HTML report shows it. */
     static final String KERNEL_REPORT_KEY = "zdtm.kernel";
 
+    /** The report entries that split a test's time (milliseconds); RunRecord reads them. */
+    static final String TIME_VM_KEY = "zdtm.time.vm-wait.ms";
+    static final String TIME_CRIU_KEY = "zdtm.time.criu.ms";
+    static final String TIME_GUEST_KEY = "zdtm.time.guest.ms";
+    static final String TIME_SETUP_KEY = "zdtm.time.setup.ms";
+
     private static final Namespace NS = Namespace.create(ZdtmExtension.class);
     // Distinct keys: store lookups fall back to parent stores, so a class must not see the run's VM as its own.
     private static final String RUN_VM_KEY = "vm.run";
     private static final String CLASS_VM_KEY = "vm.class";
     private static final String GUEST_KEY = "guest";
+    private static final String VM_WAIT_KEY = "time.vm-wait";
+    private static final String LEDGER_KEY = "time.ledger";
     /** Longer than any one test: a test waits at most this for a guest to itself (or for one to join). */
     private static final Duration LEASE_PATIENCE = Duration.ofMinutes(30);
 
@@ -63,12 +73,18 @@ class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachC
     public void beforeEach(ExtensionContext context) {
         VmPool pool = pool(context);
         VmPool.Lease lease = null;
+        long t0 = System.nanoTime();
         try {
             lease = pool.lease(aloneInGuest(context), LEASE_PATIENCE);
-            Guest guest = Guest.open(lease.vm(), SharedVm.nextTestId(), criuBinary(context));
-            context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, lease.vm(), lease));
-            // The report names the guest kernel each test ran on (the matrix runs one suite on several).
-            context.publishReportEntry(KERNEL_REPORT_KEY, KernelFeatures.of(guest).release());
+            context.getStore(NS).put(VM_WAIT_KEY, Duration.ofNanos(System.nanoTime() - t0));
+            context.getStore(NS).put(LEDGER_KEY, CallLedger.open());
+            VmPool.Lease leased = lease;
+            CallLedger.asHarness(() -> {
+                Guest guest = Guest.open(leased.vm(), SharedVm.nextTestId(), criuBinary(context));
+                context.getStore(NS).put(GUEST_KEY, new GuestSlot(guest, null, leased.vm(), leased));
+                // The report names the guest kernel each test ran on (the matrix runs one suite on several).
+                context.publishReportEntry(KERNEL_REPORT_KEY, KernelFeatures.of(guest).release());
+            });
         } catch (RuntimeException e) {
             // Remember the VM (if any) so afterEach can still attach its console log.
             context.getStore(NS).put(GUEST_KEY, new GuestSlot(null, e, lease == null ? null : lease.vm(), lease));
@@ -80,12 +96,30 @@ class ZdtmExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachC
     public void afterEach(ExtensionContext context) {
         GuestSlot slot = context.getStore(NS).get(GUEST_KEY, GuestSlot.class);
         try {
-            checkAndClose(context, slot);
+            CallLedger.asHarness(() -> checkAndClose(context, slot));
         } finally {
             if (slot != null && slot.lease() != null) {
                 slot.lease().close();
             }
+            publishTimes(context);
         }
+    }
+
+    /**
+     * Where the test's time went, for the report's harness-overhead column: waiting for a VM, for CRIU, for
+     * the guest's other commands; the report takes the rest as the harness's own.
+     */
+    private static void publishTimes(ExtensionContext context) {
+        Duration vmWait = context.getStore(NS).get(VM_WAIT_KEY, Duration.class);
+        CallLedger ledger = context.getStore(NS).get(LEDGER_KEY, CallLedger.class);
+        if (vmWait == null || ledger == null) {
+            return;
+        }
+        CallLedger.close(ledger);
+        context.publishReportEntry(Map.of(TIME_VM_KEY, Long.toString(vmWait.toMillis()),
+                TIME_CRIU_KEY, Long.toString(ledger.criu().toMillis()),
+                TIME_GUEST_KEY, Long.toString(ledger.guest().toMillis()),
+                TIME_SETUP_KEY, Long.toString(ledger.harness().toMillis())));
     }
 
     private void checkAndClose(ExtensionContext context, GuestSlot slot) {

@@ -80,6 +80,9 @@ public final class HtmlReportListener implements TestExecutionListener {
         if (r != null && kernel != null) {
             r.kernel(kernel);
         }
+        if (r != null) {
+            r.times(id, entry.getKeyValuePairs());
+        }
     }
 
     @Override

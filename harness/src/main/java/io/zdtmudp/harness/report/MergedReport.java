@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,7 +117,7 @@ public final class MergedReport {
             // a page merged before keeps each row's own run
             String rowRun = tr.getAttribute("data-run").isEmpty() ? run : tr.getAttribute("data-run");
             rows.add(new ReportRow(tr.getAttribute("data-class"), tr.getAttribute("data-case"), tr.getAttribute("data-flavor"),
-                    verdict, seconds(text(tds.item(4)), page), text(tds.item(5)), artifacts, rowRun));
+                    verdict, seconds(text(tds.item(4)), page), text(tds.item(5)), artifacts, rowRun, times(tr, page, i)));
         }
         return new Part(page, subtitle, kernel, run, wall, rows);
     }
@@ -135,7 +136,7 @@ public final class MergedReport {
             for (ReportRow r : p.rows()) {
                 String testClass = byKernel && !p.kernel().isEmpty() ? r.testClass() + " [" + p.kernel() + "]" : r.testClass();
                 rows.add(new ReportRow(testClass, r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(), r.artifacts(),
-                        r.run()));
+                        r.run(), r.times()));
             }
             wall = p.wall().compareTo(wall) > 0 ? p.wall() : wall;
         }
@@ -164,6 +165,21 @@ public final class MergedReport {
             return "";
         }
         return (hasMode ? m.group(1).strip() : "plain") + " / " + (hasFlavor ? f.group(1).strip() : "h");
+    }
+
+    /** A row's time split, when its page recorded one (pages written before it did have none). */
+    private static Optional<TimeSplit> times(Element tr, Path page, int row) throws IOException {
+        if (!tr.hasAttribute("data-criu-ms")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TimeSplit(Duration.ofMillis(Long.parseLong(tr.getAttribute("data-vm-ms"))),
+                    Duration.ofMillis(Long.parseLong(tr.getAttribute("data-criu-ms"))),
+                    Duration.ofMillis(Long.parseLong(tr.getAttribute("data-guest-ms"))),
+                    Duration.ofMillis(tr.hasAttribute("data-setup-ms") ? Long.parseLong(tr.getAttribute("data-setup-ms")) : 0)));
+        } catch (NumberFormatException e) {
+            throw new IOException(page + ": row " + row + " has a time split that is not milliseconds: " + e.getMessage(), e);
+        }
     }
 
     private static Element byId(Document doc, String tag, String id) {

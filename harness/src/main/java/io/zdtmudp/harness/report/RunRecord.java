@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,11 @@ final class RunRecord {
     static final String ARTIFACTS_KEY = "zdtm.artifacts";
     /** The key ZdtmExtension publishes the guest kernel's release under (ZdtmExtension.KERNEL_REPORT_KEY). */
     static final String KERNEL_KEY = "zdtm.kernel";
+    /** The keys ZdtmExtension publishes a test's time split under, in milliseconds (ZdtmExtension.TIME_*_KEY). */
+    static final String TIME_VM_KEY = "zdtm.time.vm-wait.ms";
+    static final String TIME_CRIU_KEY = "zdtm.time.criu.ms";
+    static final String TIME_GUEST_KEY = "zdtm.time.guest.ms";
+    static final String TIME_SETUP_KEY = "zdtm.time.setup.ms";
 
     private final TestPlan plan;
     private final long startNanos = System.nanoTime();
@@ -30,6 +36,7 @@ final class RunRecord {
     private final Map<String, List<Path>> files = new ConcurrentHashMap<>();
     private final Map<String, ReportRow> rows = new LinkedHashMap<>();
     private final Set<String> kernels = new ConcurrentSkipListSet<>();
+    private final Map<String, TimeSplit> times = new ConcurrentHashMap<>();
 
     RunRecord(TestPlan plan) {
         this.plan = plan;
@@ -51,6 +58,21 @@ final class RunRecord {
     /** The guest kernels the run's tests reported, sorted. */
     List<String> kernels() {
         return List.copyOf(kernels);
+    }
+
+    /** A test's time split, from the entry ZdtmExtension published; an entry without the first three keys is not one. */
+    void times(TestIdentifier id, Map<String, String> entry) {
+        String vm = entry.get(TIME_VM_KEY);
+        String criu = entry.get(TIME_CRIU_KEY);
+        String guest = entry.get(TIME_GUEST_KEY);
+        String setup = entry.getOrDefault(TIME_SETUP_KEY, "0");
+        if (vm != null && criu != null && guest != null) {
+            times.put(id.getUniqueId(), new TimeSplit(millis(vm), millis(criu), millis(guest), millis(setup)));
+        }
+    }
+
+    private static Duration millis(String ms) {
+        return Duration.ofMillis(Long.parseLong(ms.strip()));
     }
 
     void file(TestIdentifier id, Path file) {
@@ -88,7 +110,7 @@ final class RunRecord {
         for (Map.Entry<String, ReportRow> e : rows.entrySet()) {
             ReportRow r = e.getValue();
             out.add(new ReportRow(r.testClass(), r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(),
-                    expand(files.getOrDefault(e.getKey(), List.of()))));
+                    expand(files.getOrDefault(e.getKey(), List.of())), "", Optional.ofNullable(times.get(e.getKey()))));
         }
         return out;
     }

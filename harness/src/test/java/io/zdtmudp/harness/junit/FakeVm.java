@@ -28,6 +28,8 @@ public final class FakeVm implements Vm {
     static final List<String> COMMANDS = new CopyOnWriteArrayList<>();
     static volatile String dmesg = "[0.0] booted\n";
     static volatile String failCreation;
+    /** An argument {@code fake-delay-ms=N} makes the command take N ms, as a slow guest command would. */
+    private static final Pattern DELAY = Pattern.compile("fake-delay-ms=(\\d+)");
     private static final Pattern KMSG_WRITE = Pattern.compile("echo '([^']*)' > /dev/kmsg");
 
     private final FakeAgentServer server;
@@ -65,6 +67,7 @@ public final class FakeVm implements Vm {
                 String ns = request.string(Protocol.NETNS).map(n -> " [" + n + "]").orElse("");
                 COMMANDS.add(String.join(" ", argv) + ns);
                 argv.forEach(FakeVm::logKmsgWrites);
+                argv.forEach(FakeVm::takeYourTime);
                 String out = argv.get(0).equals("dmesg") ? dmesg : "";
                 return AgentFrame.builder(0, Protocol.OK).u32(Protocol.EXIT, 0).string(Protocol.STDOUT, out).string(Protocol.STDERR, "").build();
             }
@@ -72,6 +75,17 @@ public final class FakeVm implements Vm {
                 return AgentFrame.builder(0, Protocol.OK).string(Protocol.DATA, "0\n").build();
             default:
                 return AgentFrame.builder(0, Protocol.OK).build();
+        }
+    }
+
+    private static void takeYourTime(String arg) {
+        Matcher m = DELAY.matcher(arg);
+        if (m.matches()) {
+            try {
+                Thread.sleep(Long.parseLong(m.group(1)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import io.zdtmudp.harness.guest.VmPool;
 import io.zdtmudp.harness.vm.VmFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +85,34 @@ class ZdtmExtensionTest {
             guest.criu().check();
             assertThat(FakeVm.COMMANDS).contains("/usr/sbin/criu check [" + guest.netns() + "]");
         }
+    }
+
+    @InnerTest
+    @ZdtmVm
+    static class TakesItsTime {
+        @Test
+        void waitsForTheGuestThenForCriu(Guest guest) {
+            guest.run("true", "fake-delay-ms=1500");
+            guest.criu().check("fake-delay-ms=500");
+        }
+    }
+
+    @Test
+    void eachTestReportsTheTimeItWaitedForCriuApartFromTheGuestsOtherCommands() {
+        List<Map<String, String>> entries = kit(selectClass(TakesItsTime.class)).execute().allEvents().reportingEntryPublished()
+                .map(e -> e.getPayload(org.junit.platform.engine.reporting.ReportEntry.class).orElseThrow().getKeyValuePairs())
+                .filter(m -> m.containsKey(ZdtmExtension.TIME_CRIU_KEY)).toList();
+        assertThat(entries).hasSize(1);
+        long criu = Long.parseLong(entries.get(0).get(ZdtmExtension.TIME_CRIU_KEY));
+        long guest = Long.parseLong(entries.get(0).get(ZdtmExtension.TIME_GUEST_KEY));
+        long vm = Long.parseLong(entries.get(0).get(ZdtmExtension.TIME_VM_KEY));
+        // criu check's 500 ms are CRIU's alone; the 1500 ms command and the netns set-up are the guest's: either
+        // bound is broken by the other's delay counted on the wrong side
+        assertThat(criu).isGreaterThanOrEqualTo(500L).isLessThan(1500L);
+        assertThat(guest).isGreaterThanOrEqualTo(1500L).isLessThan(2000L);
+        assertThat(vm).isNotNegative();
+        // the netns, work directory and health check around it: the fake answers them at once
+        assertThat(Long.parseLong(entries.get(0).get(ZdtmExtension.TIME_SETUP_KEY))).isBetween(0L, 1000L);
     }
 
     @Test

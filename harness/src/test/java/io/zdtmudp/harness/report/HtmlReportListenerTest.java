@@ -118,6 +118,46 @@ class HtmlReportListenerTest {
         }
     }
 
+    /** A test that spent 250 of its (at least) 400 ms waiting, as ZdtmExtension reports it. */
+    @ExtendWith(OnlyInSample.class)
+    static class TimedSample {
+        @Test
+        void waits(TestReporter reporter) throws InterruptedException {
+            Thread.sleep(400);
+            reporter.publishEntry(Map.of(RunRecord.TIME_VM_KEY, "50", RunRecord.TIME_CRIU_KEY, "100",
+                    RunRecord.TIME_GUEST_KEY, "100", RunRecord.TIME_SETUP_KEY, "30"));
+        }
+
+        @Test
+        void hasNoGuest() {
+        }
+    }
+
+    @Test
+    void theHarnessShareOfATestIsItsWallTimeLessWhatItWaitedForAndThePageSumsItUp() throws Exception {
+        Path html = launch(selectClass(TimedSample.class), Map.of(SAMPLE, "true"), Map.of());
+        Document doc = parse(html);
+        Element timed = select(doc, "//table[@id='details']/tbody/tr[@data-case='waits']").get(0);
+        assertThat(timed.getAttribute("data-criu-ms")).isEqualTo("100");
+        assertThat(timed.getAttribute("data-guest-ms")).isEqualTo("100");
+        assertThat(timed.getAttribute("data-vm-ms")).isEqualTo("50");
+        assertThat(timed.getAttribute("data-setup-ms")).isEqualTo("30");
+        long wallMs = Math.round(Double.parseDouble(select(doc, "//table[@id='details']/tbody/tr[@data-case='waits']/td[5]")
+                .get(0).getTextContent()) * 1000);
+        long harnessMs = Long.parseLong(select(doc, "//tr[@data-case='waits']/td[@data-harness]").get(0).getAttribute("data-harness"));
+        assertThat(harnessMs).isGreaterThanOrEqualTo(140).isBetween(wallMs - 250 - 10, wallMs - 250 + 10);
+        assertThat(select(doc, "//tr[@data-case='hasNoGuest']/td[@data-harness]")).isEmpty();
+        assertThat(select(doc, "//table[@id='overhead']//td[@data-overhead='tests']").get(0).getTextContent()).isEqualTo("1");
+        assertThat(select(doc, "//table[@id='overhead']//td[@data-overhead='over']").get(0).getTextContent()).isEqualTo("0");
+
+        // a merged page keeps each row's split
+        Path merged = MergedReport.write(tmp.resolve("merged"), List.of(MergedReport.read(html)));
+        Element again = select(parse(merged), "//table[@id='details']/tbody/tr[@data-case='waits']").get(0);
+        assertThat(again.getAttribute("data-criu-ms")).isEqualTo("100");
+        assertThat(again.getAttribute("data-vm-ms")).isEqualTo("50");
+        assertThat(again.getAttribute("data-setup-ms")).isEqualTo("30");
+    }
+
     @Test
     void nestedClassesOfATestClassAreFlavorsOfItsCasesAndThePageNamesTheGuestKernels() throws Exception {
         Document doc = parse(launch(selectClass(NestedSample.class), Map.of(SAMPLE, "true"), Map.of()));
