@@ -105,9 +105,9 @@ public final class QemuVm implements Vm {
      * saved, idle, its agent waiting. The agent said HELLO long ago, so readiness is a PING answered.
      * Then the guest clock is set from the host (it resumes at the snapshot's time) and the host share
      * is mounted. The QEMU command line is the one the snapshot was saved from (the key says so), but
-     * for the per-run host paths.
+     * for the per-run host paths. Each step ends a phase of {@code phases}.
      */
-    static QemuVm restore(VmConfig config, Timeouts timeouts, VmSnapshot snapshot) {
+    static QemuVm restore(VmConfig config, Timeouts timeouts, VmSnapshot snapshot, StartPhases phases) {
         QemuBinary.locate(config.qemuBinary(), System.getenv("PATH"));
         long t0 = System.nanoTime();
         try {
@@ -120,12 +120,17 @@ public final class QemuVm implements Vm {
             deleteRunDir(config);
             throw new VmStartException("copying the snapshot's console log: " + e.getMessage(), e);
         }
+        phases.mark("console");
         return launch(config, timeouts, List.of("-incoming", "defer"), vm -> {
+            phases.mark("qemu");
             vm.startedFrom = snapshot;
             new Migration(vm.qmp, timeouts).load(snapshot.state());
+            phases.mark("load");
             vm.qmp.execute("cont", timeouts.call());
             vm.pingWithin(timeouts.boot());
+            phases.mark("resume");
             vm.prepareGuest(true);
+            phases.mark("prepare");
             vm.bootTime = Duration.ofNanos(System.nanoTime() - t0);
         });
     }

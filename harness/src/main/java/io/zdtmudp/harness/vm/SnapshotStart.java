@@ -45,12 +45,17 @@ public final class SnapshotStart {
     }
 
     public QemuVm start(VmConfig config, Timeouts timeouts) {
+        StartPhases phases = new StartPhases();
         SnapshotKey key = keyFor(config);
+        phases.mark("key");
         SnapshotStore.Lookup found = store.find(key);
+        phases.mark("lookup");
         if (found.snapshot().isPresent()) {
             VmSnapshot snapshot = found.snapshot().get();
             try {
-                return QemuVm.restore(config, timeouts, snapshot);
+                QemuVm vm = QemuVm.restore(config, timeouts, snapshot, phases);
+                log("started from snapshot in " + phases);
+                return vm;
             } catch (VmStartException e) {
                 log("snapshot " + snapshot.dir() + " did not start, discarding it and booting cold: " + e.getMessage());
                 store.discard(snapshot);
