@@ -97,7 +97,8 @@ public final class Criu {
     }
 
     public CriuResult dump(DumpOptions options) {
-        return runWithLog("dump", options.withDefaultTimeout(timeouts.criuTimeoutSeconds()));
+        DumpOptions o = options.withDefaultTimeout(timeouts.criuTimeoutSeconds());
+        return runWithLog("dump", binary == CriuBinary.PATCHED ? o.withDefaultUdpPeekLimit(timeouts.udpPeekLimitMillis()) : o);
     }
 
     public CriuResult preDump(DumpOptions options) {

@@ -5,6 +5,9 @@ import java.util.List;
 
 /** criu dump / pre-dump options. */
 public final class DumpOptions extends CriuOptions {
+    /** Our engine's bound on the time a dump peeks at receive queues; stock CRIU has no such option. */
+    public static final String UDP_PEEK_LIMIT = "--udp-peek-limit";
+
     private final int pid;
     private final boolean leaveRunning;
     private final String prevImagesDir;
@@ -64,6 +67,15 @@ public final class DumpOptions extends CriuOptions {
     @Override
     DumpOptions withDefaultTimeout(int seconds) {
         return timeoutSeconds != null ? this : toBuilder().timeoutSeconds(seconds).build();
+    }
+
+    /**
+     * The same options with {@code --udp-peek-limit millis} (our engine's), unless the caller chose a limit.
+     * Pre-dumps read no queue, but accept the option.
+     */
+    DumpOptions withDefaultUdpPeekLimit(long millis) {
+        boolean chosen = extraArgs.stream().anyMatch(a -> a.equals(UDP_PEEK_LIMIT) || a.startsWith(UDP_PEEK_LIMIT + "="));
+        return chosen ? this : toBuilder().extraArgs(UDP_PEEK_LIMIT, Long.toString(millis)).build();
     }
 
     public static final class Builder extends CriuOptions.Builder<Builder> {

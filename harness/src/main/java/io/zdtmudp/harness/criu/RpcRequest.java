@@ -65,6 +65,7 @@ public record RpcRequest(CriuReq request, List<String> dirs, String pidFile) {
                         value(a, inline, it).toUpperCase(Locale.ROOT)));
                 case "--udp-queues" -> o.setUdpQueues(CriuUdpQueues.valueOf("UDP_"
                         + value(a, inline, it).toUpperCase(Locale.ROOT)));
+                case DumpOptions.UDP_PEEK_LIMIT -> o.setUdpPeekLimit(Integer.parseUnsignedInt(value(a, inline, it)));
                 case "--page-server" -> pageServer = true;
                 case "--address" -> {
                     pageServer = true;

@@ -14,6 +14,8 @@ public record Timeouts(double slowdown) {
     static final Duration BASE_GRACE = Duration.ofSeconds(2);
     static final Duration BASE_CRIU = Duration.ofSeconds(10);
     static final Duration BASE_SHUTDOWN = Duration.ofSeconds(1);
+    /** The engine's default --udp-peek-limit. */
+    static final Duration BASE_UDP_PEEK = Duration.ofSeconds(2);
 
     public Timeouts {
         if (!(slowdown >= 1.0) || Double.isInfinite(slowdown)) {
@@ -55,6 +57,16 @@ public record Timeouts(double slowdown) {
     /** CRIU's --timeout, in whole seconds (at least 1). */
     public int criuTimeoutSeconds() {
         return (int) Math.max(1, scale(BASE_CRIU).toSeconds());
+    }
+
+    /**
+     * Our engine's {@code --udp-peek-limit}, in milliseconds: how long a dump may peek at receive queues (the
+     * stock-kernel path) before it gives a queue up. Its default is for real hardware; scaled like every wait
+     * here, a queue the default lets through on a machine passes under emulation too, and one it gives up
+     * on there is given up on here.
+     */
+    public long udpPeekLimitMillis() {
+        return scale(BASE_UDP_PEEK).toMillis();
     }
 
     /** How long QEMU gets to quit after QMP quit before it is destroyed. */

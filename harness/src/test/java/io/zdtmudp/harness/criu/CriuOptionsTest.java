@@ -26,6 +26,16 @@ class CriuOptionsTest {
     }
 
     @Test
+    void theDriverAddsTheScaledPeekLimitUnlessOneWasChosen() {
+        DumpOptions o = DumpOptions.builder().pid(1).imagesDir("/i").build();
+        assertThat(o.withDefaultUdpPeekLimit(20000).toArgs()).containsSequence("--udp-peek-limit", "20000");
+        assertThat(o.toBuilder().extraArgs("--udp-peek-limit", "5").build().withDefaultUdpPeekLimit(20000).toArgs())
+                .containsSequence("--udp-peek-limit", "5").doesNotContain("20000");
+        assertThat(o.toBuilder().extraArgs("--udp-peek-limit=0").build().withDefaultUdpPeekLimit(20000).toArgs())
+                .contains("--udp-peek-limit=0").doesNotContain("20000");
+    }
+
+    @Test
     void preDumpChainsImagesDirs() {
         DumpOptions o = DumpOptions.builder().pid(5).imagesDir("/w/2").prevImagesDir("../1").trackMem(true).logFile("pre-dump.log").build();
         assertThat(o.toArgs()).containsSequence("--track-mem", "--prev-images-dir", "../1").containsSequence("-o", "pre-dump.log");

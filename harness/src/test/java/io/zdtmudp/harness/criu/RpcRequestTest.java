@@ -16,7 +16,7 @@ class RpcRequestTest {
     void aDumpsCommandLineBecomesTheSameRequest() {
         DumpOptions d = DumpOptions.builder().pid(42).imagesDir("/w/images-1").logFile("/w/images-1/dump.log")
                 .timeoutSeconds(90).leaveRunning(true).extraArgs("--network-lock", "nftables", "--udp-queues=strict",
-                        "--track-mem", "--prev-images-dir", "/w/pre-1")
+                        "--udp-peek-limit", "20000", "--track-mem", "--prev-images-dir", "/w/pre-1")
                 .build();
         RpcRequest r = RpcRequest.of("dump", d.toArgs());
 
@@ -35,6 +35,7 @@ class RpcRequestTest {
         assertThat(o.getParentImg()).isEqualTo("/w/pre-1");
         assertThat(o.getNetworkLock()).isEqualTo(CriuNetworkLockMethod.NFTABLES);
         assertThat(o.getUdpQueues().name()).isEqualTo("UDP_STRICT");
+        assertThat(o.getUdpPeekLimit()).isEqualTo(20000);
         assertThat(o.hasPs()).isFalse();
     }
 

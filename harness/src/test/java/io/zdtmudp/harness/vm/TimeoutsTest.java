@@ -16,6 +16,8 @@ class TimeoutsTest {
         assertThat(tcg.boot()).isEqualTo(kvm.boot().multipliedBy(10));
         assertThat(tcg.call()).isEqualTo(kvm.call().multipliedBy(10));
         assertThat(tcg.criuTimeoutSeconds()).isEqualTo(kvm.criuTimeoutSeconds() * 10);
+        assertThat(kvm.udpPeekLimitMillis()).as("the engine's own default").isEqualTo(2000);
+        assertThat(tcg.udpPeekLimitMillis()).isEqualTo(20000);
     }
 
     @Test
