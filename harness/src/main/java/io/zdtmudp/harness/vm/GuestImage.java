@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The guest build: kernel, initramfs and the build's manifest (vm-images/out/). Found through
@@ -60,6 +63,28 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
             }
         }
         return new GuestImage(kernel.toAbsolutePath(), initrd.toAbsolutePath(), readManifest(dir.resolve("manifest.env")));
+    }
+
+    /**
+     * Every guest vm-images/out/ above {@code workingDir} publishes (out/ itself and each out/K/), for what
+     * their manifests say of how they were built; none when nothing was built.
+     */
+    public static List<GuestImage> published(Path workingDir) {
+        Optional<Path> out = findOut(workingDir);
+        if (out.isEmpty()) {
+            return List.of();
+        }
+        List<GuestImage> guests = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(out.get())) {
+            for (Path d : Stream.concat(Stream.of(out.get()), dirs.filter(Files::isDirectory).sorted()).toList()) {
+                if (Files.isReadable(d.resolve("bzImage")) && Files.isReadable(d.resolve("initramfs.cpio.gz"))) {
+                    guests.add(fromDir(d));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + out.get(), e);
+        }
+        return List.copyOf(guests);
     }
 
     static Optional<Path> findOut(Path start) {

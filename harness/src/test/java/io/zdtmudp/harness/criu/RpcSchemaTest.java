@@ -7,7 +7,7 @@ import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.zdtmudp.harness.criu.rpc.CriuRpcProto;
-import io.zdtmudp.harness.vm.CacheDir;
+import io.zdtmudp.harness.vm.GuestImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +18,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The RPC client's schema is a subset of CRIU's {@code images/rpc.proto}: every field it has must have the
  * number, label and type that file gives it, or CRIU reads another option than the one the client meant. The
- * file is taken from the patched CRIU trees {@code vm-images/build} left in the cache (ci/setup builds them);
- * without one there is nothing to hold the subset against, and the test says so.
+ * file is taken from the patched CRIU trees the guests in vm-images/out/ were built with (ci/setup builds
+ * them), not from every tree in the cache, where an older series' may linger; without a guest there is nothing
+ * to hold the subset against, and the test says so.
  */
 class RpcSchemaTest {
     private static final Pattern BLOCK = Pattern.compile("(message|enum)\\s+(\\w+)\\s*\\{([^}]*)\\}");
@@ -36,7 +36,7 @@ class RpcSchemaTest {
     @Test
     void everyFieldOfTheClientIsCriusOwn() throws IOException {
         List<Path> protos = patchedProtos();
-        Assumptions.assumeFalse(protos.isEmpty(), "no patched CRIU tree in " + CacheDir.resolve() + " (run ci/setup)");
+        Assumptions.assumeFalse(protos.isEmpty(), "no guest in vm-images/out/ with a patched CRIU tree (run ci/setup)");
         for (Path proto : protos) {
             Map<String, String> criu = parse(Files.readString(proto));
             List<String> ours = new ArrayList<>();
@@ -58,15 +58,10 @@ class RpcSchemaTest {
         }
     }
 
-    private static List<Path> patchedProtos() throws IOException {
-        Path cache = CacheDir.resolve();
-        if (!Files.isDirectory(cache)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(cache)) {
-            return dirs.filter(d -> d.getFileName().toString().matches("criu-[0-9a-f]+"))
-                    .map(d -> d.resolve("src/images/rpc.proto")).filter(Files::isRegularFile).sorted().toList();
-        }
+    /** The patched CRIU trees the guests of this checkout were built with (their manifests' CRIU_DIR). */
+    private static List<Path> patchedProtos() {
+        return GuestImage.published(Path.of("")).stream().map(g -> g.manifest().get("CRIU_DIR")).filter(d -> d != null)
+                .map(d -> Path.of(d, "src/images/rpc.proto")).filter(Files::isRegularFile).distinct().sorted().toList();
     }
 
     /** "CriuOpts.72" -> "optional CriuUdpQueues udp_queues"; "CriuUdpQueues=2" -> "UDP_STRICT". */

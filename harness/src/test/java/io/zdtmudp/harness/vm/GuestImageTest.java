@@ -38,6 +38,22 @@ class GuestImageTest {
     }
 
     @Test
+    void publishedListsOutAndEachKernelsGuestWithTheirManifests() throws IOException {
+        assertThat(GuestImage.published(tmp)).as("nothing built").isEmpty();
+        Path out = Files.createDirectories(tmp.resolve("vm-images/out"));
+        for (String[] g : new String[][] {{"", "criu-a"}, {"6.1", "criu-b"}, {"half-built", null}}) {
+            Path d = Files.createDirectories(out.resolve(g[0]));
+            Files.writeString(d.resolve("bzImage"), "k");
+            if (g[1] != null) {
+                Files.writeString(d.resolve("initramfs.cpio.gz"), "i");
+                Files.writeString(d.resolve("manifest.env"), "CRIU_DIR=/cache/" + g[1] + "\n");
+            }
+        }
+        assertThat(GuestImage.published(tmp)).extracting(i -> i.manifest().get("CRIU_DIR"))
+                .containsExactly("/cache/criu-a", "/cache/criu-b");
+    }
+
+    @Test
     void zdtmKernelPicksItsSubdirectoryOfOut() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("vm-images/out"));
         Path k61 = Files.createDirectories(out.resolve("6.1"));
