@@ -82,6 +82,7 @@ public final class HtmlReportListener implements TestExecutionListener {
         }
         if (r != null) {
             r.times(id, entry.getKeyValuePairs());
+            r.figures(id, entry.getKeyValuePairs());
         }
     }
 

@@ -37,6 +37,7 @@ final class RunRecord {
     private final Map<String, ReportRow> rows = new LinkedHashMap<>();
     private final Set<String> kernels = new ConcurrentSkipListSet<>();
     private final Map<String, TimeSplit> times = new ConcurrentHashMap<>();
+    private final Map<String, String> figures = new ConcurrentHashMap<>();
 
     RunRecord(TestPlan plan) {
         this.plan = plan;
@@ -69,6 +70,19 @@ final class RunRecord {
         if (vm != null && criu != null && guest != null) {
             times.put(id.getUniqueId(), new TimeSplit(millis(vm), millis(criu), millis(guest), millis(setup)));
         }
+    }
+
+    /**
+     * What a test itself published ({@code TestReporter}, keys outside the harness's {@code zdtm.} ones): the
+     * figures it measured, shown with its verdict.
+     */
+    void figures(TestIdentifier id, Map<String, String> entry) {
+        entry.forEach((k, v) -> {
+            if (!k.startsWith("zdtm.")) {
+                // publishEntry(value) names its one entry "value"
+                figures.merge(id.getUniqueId(), k.equals("value") ? v : k + ": " + v, (a, b) -> a + "; " + b);
+            }
+        });
     }
 
     private static Duration millis(String ms) {
@@ -109,7 +123,9 @@ final class RunRecord {
         List<ReportRow> out = new ArrayList<>();
         for (Map.Entry<String, ReportRow> e : rows.entrySet()) {
             ReportRow r = e.getValue();
-            out.add(new ReportRow(r.testClass(), r.testCase(), r.flavor(), r.verdict(), r.duration(), r.message(),
+            String fig = figures.get(e.getKey());
+            String message = fig == null ? r.message() : r.message().isEmpty() ? fig : r.message() + " [" + fig + "]";
+            out.add(new ReportRow(r.testClass(), r.testCase(), r.flavor(), r.verdict(), r.duration(), message,
                     expand(files.getOrDefault(e.getKey(), List.of())), "", Optional.ofNullable(times.get(e.getKey()))));
         }
         return out;

@@ -126,6 +126,7 @@ class HtmlReportListenerTest {
             Thread.sleep(400);
             reporter.publishEntry(Map.of(RunRecord.TIME_VM_KEY, "50", RunRecord.TIME_CRIU_KEY, "100",
                     RunRecord.TIME_GUEST_KEY, "100", RunRecord.TIME_SETUP_KEY, "30"));
+            reporter.publishEntry("peek walk", "512 of 8192 datagrams in 2 ms");
         }
 
         @Test
@@ -142,6 +143,8 @@ class HtmlReportListenerTest {
         assertThat(timed.getAttribute("data-guest-ms")).isEqualTo("100");
         assertThat(timed.getAttribute("data-vm-ms")).isEqualTo("50");
         assertThat(timed.getAttribute("data-setup-ms")).isEqualTo("30");
+        assertThat(select(doc, "//tr[@data-case='waits']/td[@class='msg']").get(0).getTextContent())
+                .as("what the test itself published, beside its verdict").isEqualTo("peek walk: 512 of 8192 datagrams in 2 ms");
         long wallMs = Math.round(Double.parseDouble(select(doc, "//table[@id='details']/tbody/tr[@data-case='waits']/td[5]")
                 .get(0).getTextContent()) * 1000);
         long harnessMs = Long.parseLong(select(doc, "//tr[@data-case='waits']/td[@data-harness]").get(0).getAttribute("data-harness"));
