@@ -113,6 +113,39 @@ abstract class UdpReceiveQueueCases {
         assertThat(cycle(guest, s).received(p[0])).hasSize(3).element(1).isEqualTo(empty);
     }
 
+    /**
+     * The task peeks at the zero-length datagram first in its queue. The kernel marks it peeked, and from then on
+     * a peek at an offset steps over it, so the raw path's dump, which peeks, cannot save that queue (engine
+     * review DL2): under {@code --udp-queues strict} it fails naming the datagram, and the task then reads both
+     * datagrams as they were sent; by default the queue is dropped with a warning. The kernel path's read-out
+     * sees every datagram, and puts both back.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void zeroByteDatagramTheTaskPeeked(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var p = pair(s, family);
+        List<Datagram> sent = List.of(s.send(p[1], p[0], Payload.empty()), s.send(p[1], p[0], Payload.text("after")));
+        s.peek(p[0]);
+        if (injection == QueueInjection.KERNEL) {
+            assertThat(cycle(guest, s).received(p[0])).containsExactlyElementsOf(sent);
+            return;
+        }
+        try (var run = start(guest, s).mode(ONCE)) {
+            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
+            assertThat(refused.succeeded()).as("a strict dump of a queue a peek can't see whole").isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("zero-length datagram that was peeked"));
+            assertThat(run.finish().received(p[0])).as("the queue after the refused dump").containsExactlyElementsOf(sent);
+        }
+        try (var run = start(guest, s).mode(ONCE)) {
+            run.checkpoint();
+            assertThat(run.lastDump().log()).as("the default dump's log").contains("zero-length datagram that was peeked")
+                    .contains("Read queue is dropped for socket");
+            run.restore();
+            assertThat(run.finish().received(p[0])).as("what the application reads after a dropped queue").isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(IpFamily.class)
     void maximumSizeDatagram(IpFamily family, Guest guest) {
