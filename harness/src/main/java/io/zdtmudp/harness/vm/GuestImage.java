@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,14 +54,16 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
     }
 
     public static GuestImage fromDir(Path dir) {
-        Path kernel = dir.resolve("bzImage");
-        Path initrd = dir.resolve("initramfs.cpio.gz");
-        for (Path p : new Path[] {kernel, initrd}) {
-            if (!Files.isReadable(p)) {
-                throw new IllegalStateException(NOT_BUILT + " (missing " + p + ")");
-            }
-        }
-        return new GuestImage(kernel.toAbsolutePath(), initrd.toAbsolutePath(), readManifest(dir.resolve("manifest.env")));
+        missingFile(dir).ifPresent(p -> {
+            throw new IllegalStateException(NOT_BUILT + " (missing " + p + ")");
+        });
+        return new GuestImage(dir.resolve("bzImage").toAbsolutePath(), dir.resolve("initramfs.cpio.gz").toAbsolutePath(),
+                readManifest(dir.resolve("manifest.env")));
+    }
+
+    /** The first file of a guest that {@code dir} lacks (the kernel, then the initramfs), if it lacks one. */
+    private static Optional<Path> missingFile(Path dir) {
+        return Stream.of(dir.resolve("bzImage"), dir.resolve("initramfs.cpio.gz")).filter(p -> !Files.isReadable(p)).findFirst();
     }
 
     /**
@@ -74,17 +75,12 @@ public record GuestImage(Path kernel, Path initrd, Map<String, String> manifest)
         if (out.isEmpty()) {
             return List.of();
         }
-        List<GuestImage> guests = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(out.get())) {
-            for (Path d : Stream.concat(Stream.of(out.get()), dirs.filter(Files::isDirectory).sorted()).toList()) {
-                if (Files.isReadable(d.resolve("bzImage")) && Files.isReadable(d.resolve("initramfs.cpio.gz"))) {
-                    guests.add(fromDir(d));
-                }
-            }
+            return Stream.concat(Stream.of(out.get()), dirs.filter(Files::isDirectory).sorted())
+                    .filter(d -> missingFile(d).isEmpty()).map(GuestImage::fromDir).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("listing " + out.get(), e);
         }
-        return List.copyOf(guests);
     }
 
     static Optional<Path> findOut(Path start) {
