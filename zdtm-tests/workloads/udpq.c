@@ -18,6 +18,7 @@
  *        opts: bind=ADDR,PORT connect=ADDR,PORT v6only=0|1 rcvbuf=N
  *              rcvbufforce=N peekoff=N pktinfo=1 cork=1 reuseaddr=1
  *              ttl=N tos=N recvttl=1 recvtos=1 broadcast=1
+ *              tstampns=1 (SO_TIMESTAMPNS: each datagram with the time it arrived)
  *              join=GROUP (a multicast group, on lo) mcastlo=1 (send multicast out of lo)
  *   send FROM TO PAYLOAD           to the bound address of socket TO
  *   sendto FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]
@@ -35,6 +36,7 @@
  *   waiterr NAME                   wait (up to 5 s) until the socket has a pending error
  *                                  (an ICMP error arrives after the datagram that caused it)
  *   error NAME                     report and clear SO_ERROR
+ *   clock                          report the time of day (CLOCK_REALTIME, as SO_TIMESTAMPNS)
  *   fork                           a child that shares every socket and sleeps
  *                                  (killed when the script ends)
  *   after                          starts the after-restore section
@@ -42,12 +44,14 @@
  *
  * Result lines:
  *   local NAME ADDR PORT
- *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX [ttl=N] [tos=N]
- *        (DSTADDR '-' without pktinfo, HEX '-' if empty; ttl/tos with recvttl/recvtos)
+ *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX [ttl=N] [tos=N] [at=SEC.NSEC]
+ *        (DSTADDR '-' without pktinfo, HEX '-' if empty; ttl/tos with recvttl/recvtos,
+ *        at= with tstampns)
  *   peek NAME SRCADDR SRCPORT DSTADDR LEN HEX
  *   state NAME peekoff=N rcvbuf=N local=ADDR,PORT peer=ADDR,PORT|-
  *   sockerr NAME ERRNO                            (0: no pending error)
  *   empty NAME                                    (drain found nothing more)
+ *   clock SEC.NSEC
  *   error LINE MESSAGE                            (and exit status 1)
  *   after                          (the lines above it came before the checkpoint)
  *   done                           (the script ran to its end)
@@ -68,6 +72,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_UDPLITE
@@ -368,6 +373,8 @@ static void sock_option(struct sock *s, const char *opt, const char *v, int pass
 				setopt(s->fd, IPPROTO_IP, IP_RECVTOS, atoi(v), "recvtos");
 			else
 				setopt(s->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, atoi(v), "recvtclass");
+		} else if (!strcmp(opt, "tstampns")) {
+			setopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, atoi(v), "tstampns");
 		} else if (!strcmp(opt, "tos")) {
 			if (s->family == AF_INET)
 				setopt(s->fd, IPPROTO_IP, IP_TOS, atoi(v), "tos");
@@ -497,6 +504,7 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 	int sport;
 
 	int ttl = -1, tos = -1;
+	struct timespec at = { .tv_sec = -1 };
 
 	fmt_addr(src, shost, sizeof(shost), &sport);
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
@@ -507,6 +515,8 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 			tos = *(unsigned char *)CMSG_DATA(c);
 		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
 			memcpy(&tos, CMSG_DATA(c), sizeof(int));
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+			memcpy(&at, CMSG_DATA(c), sizeof(at));
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
@@ -526,6 +536,8 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 		fprintf(result, " ttl=%d", ttl);
 	if (tos >= 0)
 		fprintf(result, " tos=%d", tos);
+	if (at.tv_sec >= 0)
+		fprintf(result, " at=%lld.%09ld", (long long)at.tv_sec, at.tv_nsec);
 	fputc('\n', result);
 }
 
@@ -691,6 +703,11 @@ static int run_line(char *line)
 		if (getsockopt(find(argv[1])->fd, SOL_SOCKET, SO_ERROR, &err, &sl))
 			die("SO_ERROR: %s", strerror(errno));
 		fprintf(result, "sockerr %s %d\n", argv[1], err);
+	} else if (!strcmp(argv[0], "clock") && argc == 1) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		fprintf(result, "clock %lld.%09ld\n", (long long)now.tv_sec, now.tv_nsec);
 	} else if (!strcmp(argv[0], "fork") && argc == 1) {
 		pid_t pid;
 

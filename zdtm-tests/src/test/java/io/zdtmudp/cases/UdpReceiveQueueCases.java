@@ -466,6 +466,49 @@ abstract class UdpReceiveQueueCases {
     }
 
     /**
+     * A receiver with SO_TIMESTAMPNS reads each datagram with the time it arrived. Neither path can give a restored
+     * datagram that time back (each stamps it when it puts it back), so the engine never restores such a queue
+     * restamped: under {@code --udp-queues strict} the dump fails naming the option, and the task, still running,
+     * reads its datagrams as they were sent, stamped in order before the checkpoint began; by default the queue is
+     * dropped with a warning, and the restored socket, SO_TIMESTAMPNS still on, stamps what arrives after the restore.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void arrivalTimesAreNeverMadeUp(IpFamily family, Guest guest) {
+        var s = new UdpScenario();
+        var p = pair(s, family);
+        p[0].receiveTimestamps();
+        List<Datagram> sent = List.of(s.send(p[1], p[0], Payload.text("first")), s.send(p[1], p[0], Payload.text("second")));
+        s.readClock();
+        var after = s.afterRestore();
+        Datagram late = after.send(p[1], p[0], Payload.text("after the restore"));
+        after.receive(p[0]);
+        try (var run = start(guest, s).mode(ONCE)) {
+            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
+            assertThat(refused.succeeded()).as("a strict dump of a queue whose datagrams report arrival times").isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("SO_TIMESTAMPNS: arrival times"));
+            UdpOutcome out = run.finish();
+            long clock = out.clockBeforeCheckpoint().orElseThrow();
+            assertThat(out.received(p[0])).as("the queue after the refused dump").containsExactlyElementsOf(sent);
+            assertThat(out.receivedMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos).as("their arrival times")
+                    .isSorted().allSatisfy(t -> assertThat(t).isPositive().isLessThanOrEqualTo(clock));
+            assertThat(out.later(p[0])).containsExactly(late);
+        }
+        try (var run = start(guest, s).mode(ONCE)) {
+            run.checkpoint();
+            assertThat(run.lastDump().log()).as("the default dump's log").contains("SO_TIMESTAMPNS: arrival times")
+                    .contains("Read queue is dropped for socket");
+            run.restore();
+            UdpOutcome out = run.finish();
+            assertThat(out.received(p[0])).as("what the application reads after a dropped queue").isEmpty();
+            assertThat(out.later(p[0])).containsExactly(late);
+            assertThat(out.laterMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos)
+                    .as("the arrival time of a datagram sent after the restore")
+                    .allSatisfy(t -> assertThat(t).isGreaterThan(out.clockBeforeCheckpoint().orElseThrow()));
+        }
+    }
+
+    /**
      * A datagram to a multicast group on lo. A raw socket would send that destination out of the network
      * namespace wherever a route leads: with {@code --udp-queues strict} the raw path refuses the restore by
      * name and sends nothing, not even the unicast datagram queued first; by default the same images then

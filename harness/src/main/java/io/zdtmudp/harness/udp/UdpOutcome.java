@@ -15,8 +15,15 @@ import java.util.Optional;
  * socket delivered after the restore, what it peeked, and its state.
  */
 public final class UdpOutcome {
-    /** The TTL (hop limit) and TOS (traffic class) a datagram arrived with; -1 when not asked for. */
-    public record Marks(int ttl, int tos) {
+    /**
+     * The TTL (hop limit) and TOS (traffic class) a datagram arrived with, and when it arrived (SO_TIMESTAMPNS,
+     * nanoseconds since the epoch); each -1 when not asked for.
+     */
+    public record Marks(int ttl, int tos, long arrivalNanos) {
+        /** A datagram's TTL and TOS, on a socket that does not ask when it arrived. */
+        public Marks(int ttl, int tos) {
+            this(ttl, tos, -1);
+        }
     }
 
     /** A socket's state as getsockopt/getsockname/getpeername report it. */
@@ -33,6 +40,7 @@ public final class UdpOutcome {
     private final Map<String, Integer> errors = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedBefore = new LinkedHashMap<>();
     private final Map<String, List<Datagram>> peekedAfter = new LinkedHashMap<>();
+    private long clockBefore = -1;
     private boolean complete;
 
     private UdpOutcome() {
@@ -67,6 +75,11 @@ public final class UdpOutcome {
                         }
                     }
                     case "sockerr" -> o.errors.put(f[1], Integer.parseInt(f[2]));
+                    case "clock" -> {
+                        if (!restored) {
+                            o.clockBefore = nanos(f[1]);
+                        }
+                    }
                     case "after" -> restored = true;
                     case "done" -> o.complete = true;
                     case "error" -> throw new WorkloadError(
@@ -104,16 +117,29 @@ public final class UdpOutcome {
     private static Marks marks(String[] f) {
         int ttl = -1;
         int tos = -1;
+        long at = -1;
         for (int i = 7; i < f.length; i++) {
             if (f[i].startsWith("ttl=")) {
                 ttl = Integer.parseInt(f[i].substring(4));
             } else if (f[i].startsWith("tos=")) {
                 tos = Integer.parseInt(f[i].substring(4));
+            } else if (f[i].startsWith("at=")) {
+                at = nanos(f[i].substring(3));
             } else {
                 throw new IllegalArgumentException("unknown field " + f[i]);
             }
         }
-        return new Marks(ttl, tos);
+        return new Marks(ttl, tos, at);
+    }
+
+    /** SEC.NSEC (nine digits) as nanoseconds since the epoch. */
+    private static long nanos(String secDotNsec) {
+        int dot = secDotNsec.indexOf('.');
+        if (dot < 0 || secDotNsec.length() - dot - 1 != 9) {
+            throw new IllegalArgumentException("not SEC.NSEC: " + secDotNsec);
+        }
+        return Math.addExact(Math.multiplyExact(Long.parseLong(secDotNsec.substring(0, dot)), 1_000_000_000L),
+                Long.parseLong(secDotNsec.substring(dot + 1)));
     }
 
     private static SocketState state(String[] f) {
@@ -164,6 +190,11 @@ public final class UdpOutcome {
     /** TTL and TOS of each {@link #later} datagram, in the same order. */
     public List<Marks> laterMarks(UdpSocket socket) {
         return List.copyOf(laterMarks.getOrDefault(socket.name(), List.of()));
+    }
+
+    /** The guest's time of day where the case read it before the checkpoint ({@link UdpScenario#readClock}). */
+    public java.util.OptionalLong clockBeforeCheckpoint() {
+        return clockBefore < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(clockBefore);
     }
 
     public List<Datagram> peekedBeforeCheckpoint(UdpSocket socket) {

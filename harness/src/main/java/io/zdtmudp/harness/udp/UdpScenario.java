@@ -167,6 +167,14 @@ public final class UdpScenario {
         closed.add(socket.name());
     }
 
+    /**
+     * Reads the guest's time of day before the checkpoint, after everything above: every datagram sent so far
+     * arrived before it ({@link UdpOutcome#clockBeforeCheckpoint}).
+     */
+    public void readClock() {
+        before.add("clock");
+    }
+
     /** Forks a child that shares every socket created so far, so the dump has a process tree. */
     public void forkSharingSockets() {
         before.add("fork");

@@ -117,6 +117,11 @@ public final class UdpSocket {
         return option("recvtos", 1);
     }
 
+    /** SO_TIMESTAMPNS: received datagrams carry the time they arrived at ({@link UdpOutcome.Marks#arrivalNanos}). */
+    public UdpSocket receiveTimestamps() {
+        return option("tstampns", 1);
+    }
+
     /** SO_BROADCAST: the socket may send to a broadcast address. */
     public UdpSocket broadcast() {
         return option("broadcast", 1);

@@ -46,6 +46,27 @@ class UdpOutcomeTest {
     }
 
     @Test
+    void readsArrivalTimesAndTheClockReadBeforeTheCheckpoint() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET);
+        var o = UdpOutcome.parse("""
+                clock 1796313143.691747244
+                after
+                clock 1796313150.000000001
+                recv rx 127.0.0.2 7001 - 1 aa at=1796313143.691628359
+                recv rx 127.0.0.2 7001 - 1 bb ttl=64 at=0.000000007
+                empty rx
+                done
+                """);
+        assertThat(o.clockBeforeCheckpoint()).hasValue(1_796_313_143_691_747_244L);
+        assertThat(o.receivedMarks(rx)).containsExactly(new UdpOutcome.Marks(-1, -1, 1_796_313_143_691_628_359L),
+                new UdpOutcome.Marks(64, -1, 7));
+        assertThatThrownBy(() -> UdpOutcome.parse("after\nrecv rx 127.0.0.2 7001 - 1 aa at=12.5\n"))
+                .hasMessageContaining("not SEC.NSEC");
+        assertThat(UdpOutcome.parse("after\ndone\n").clockBeforeCheckpoint()).isEmpty();
+    }
+
+    @Test
     void readsTheSocketErrorTheCaseAskedFor() {
         var s = new UdpScenario();
         var rx = s.socket("rx", INET);
