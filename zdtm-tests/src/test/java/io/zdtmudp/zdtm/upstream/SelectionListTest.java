@@ -20,6 +20,7 @@ class SelectionListTest {
                 "static/socket_udp_gro_aggregate", "static/socket_udp_gro_dropped", "static/sk-inet-recvopts",
                 "static/socket_udp_queue_marks", "static/socket_udp_error", "static/socket_udp_error_dropped",
                 "static/sock_opts_rx", "static/socket_udp_queue_tstamp", "static/socket_udp_queue_tstamp_dropped",
+                "static/socket_udp_rxq_ovfl", "static/socket_udp_rxq_ovfl_dropped",
                 "static/socket_udp_peek_limit", "static/socket_udp_peek_limit_dropped",
                 "static/socket_udp_zero_peeked", "static/socket_udp_zero_peeked_dropped",
                 "static/socket_udp_queue_iface", "static/sk-netlink");
