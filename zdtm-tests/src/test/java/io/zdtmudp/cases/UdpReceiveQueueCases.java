@@ -131,19 +131,9 @@ abstract class UdpReceiveQueueCases {
             assertThat(cycle(guest, s).received(p[0])).containsExactlyElementsOf(sent);
             return;
         }
-        try (var run = start(guest, s).mode(ONCE)) {
-            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
-            assertThat(refused.succeeded()).as("a strict dump of a queue a peek can't see whole").isFalse();
-            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("zero-length datagram that was peeked"));
-            assertThat(run.finish().received(p[0])).as("the queue after the refused dump").containsExactlyElementsOf(sent);
-        }
-        try (var run = start(guest, s).mode(ONCE)) {
-            run.checkpoint();
-            assertThat(run.lastDump().log()).as("the default dump's log").contains("zero-length datagram that was peeked")
-                    .contains("Read queue is dropped for socket");
-            run.restore();
-            assertThat(run.finish().received(p[0])).as("what the application reads after a dropped queue").isEmpty();
-        }
+        String reason = "zero-length datagram that was peeked";
+        refusedUnderStrict(guest, s, "a queue a peek can't see whole", reason, p[0], sent);
+        droppedByDefault(guest, s, reason, p[0]);
     }
 
     @ParameterizedTest
@@ -187,22 +177,10 @@ abstract class UdpReceiveQueueCases {
             assertThat(cycle(guest, s).received(p[0])).hasSize(100_000);
             return;
         }
-        try (var run = start(guest, s).mode(ONCE)) {
-            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
-            assertThat(refused.succeeded()).as("a strict dump of a queue peeked past the limit").isFalse();
-            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("went past --udp-peek-limit "
-                    + guest.timeouts().udpPeekLimitMillis() + " ms"));
-            reportPeekWalk(reporter, "strict", refused.log());
-            QueueComparison.assertSame("the queue after the refused dump", sent, run.finish().received(p[0]));
-        }
-        try (var run = start(guest, s).mode(ONCE)) {
-            run.checkpoint();
-            assertThat(run.lastDump().log()).as("the default dump's log").contains("went past --udp-peek-limit")
-                    .contains("Read queue is dropped for socket");
-            reportPeekWalk(reporter, "default", run.lastDump().log());
-            run.restore();
-            assertThat(run.finish().received(p[0])).as("what the application reads after a dropped queue").isEmpty();
-        }
+        String reason = "went past --udp-peek-limit " + guest.timeouts().udpPeekLimitMillis() + " ms";
+        reportPeekWalk(reporter, "strict", refusedUnderStrict(guest, s, "a queue peeked past the limit", reason, p[0], sent)
+                .dump().log());
+        reportPeekWalk(reporter, "default", droppedByDefault(guest, s, reason, p[0]).dump().log());
     }
 
     private static final Pattern PEEKED = Pattern.compile("udp: Peeked at (\\d+) datagrams of socket \\d+ in (\\d+) ms");
@@ -446,23 +424,11 @@ abstract class UdpReceiveQueueCases {
         s.sendTo(rx, gone.bound(), Payload.text("to a closed port"));
         s.awaitPendingError(rx);
         s.afterRestore().readErrorBeforeDrain(rx);
-        try (var run = start(guest, s).mode(ONCE)) {
-            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
-            assertThat(refused.succeeded()).as("a strict dump of a socket with a pending error").isFalse();
-            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("has a pending error"));
-            UdpOutcome out = run.finish();
-            assertThat(out.socketError(rx)).as("SO_ERROR after the refused dump").isEqualTo(ECONNREFUSED);
-            assertThat(out.received(rx)).as("the queue after the refused dump").containsExactly(queued);
-        }
-        try (var run = start(guest, s).mode(ONCE)) {
-            run.checkpoint();
-            assertThat(run.lastDump().log()).as("the default dump's log").contains("has a pending error")
-                    .contains("Read queue is dropped for socket");
-            run.restore();
-            UdpOutcome out = run.finish();
-            assertThat(out.socketError(rx)).as("SO_ERROR after the restore").isZero();
-            assertThat(out.received(rx)).as("what the application reads after a dropped queue").isEmpty();
-        }
+        String reason = "has a pending error";
+        UdpOutcome kept = refusedUnderStrict(guest, s, "a socket with a pending error", reason, rx, List.of(queued)).after();
+        assertThat(kept.socketError(rx)).as("SO_ERROR after the refused dump").isEqualTo(ECONNREFUSED);
+        UdpOutcome restored = droppedByDefault(guest, s, reason, rx).after();
+        assertThat(restored.socketError(rx)).as("SO_ERROR after the restore").isZero();
     }
 
     /**
@@ -483,28 +449,53 @@ abstract class UdpReceiveQueueCases {
         var after = s.afterRestore();
         Datagram late = after.send(p[1], p[0], Payload.text("after the restore"));
         after.receive(p[0]);
+        String reason = "SO_TIMESTAMPNS: arrival times";
+        UdpOutcome kept = refusedUnderStrict(guest, s, "a queue whose datagrams report arrival times", reason, p[0], sent)
+                .after();
+        long clock = kept.clockBeforeCheckpoint().orElseThrow();
+        assertThat(kept.receivedMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos).as("their arrival times")
+                .isSorted().allSatisfy(t -> assertThat(t).isPositive().isLessThanOrEqualTo(clock));
+        assertThat(kept.later(p[0])).containsExactly(late);
+        UdpOutcome restored = droppedByDefault(guest, s, reason, p[0]).after();
+        assertThat(restored.later(p[0])).containsExactly(late);
+        assertThat(restored.laterMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos)
+                .as("the arrival time of a datagram sent after the restore")
+                .allSatisfy(t -> assertThat(t).isGreaterThan(restored.clockBeforeCheckpoint().orElseThrow()));
+    }
+
+    /** One dump and what the application observed after it. */
+    private record Checkpointed(CriuResult dump, UdpOutcome after) {
+    }
+
+    /**
+     * A queue the dump must refuse, not change: a strict dump of {@code s} fails with {@code reason} in CRIU's
+     * errors, and the task, still running, reads {@code queued} on {@code rx} as if no dump had been tried.
+     */
+    private Checkpointed refusedUnderStrict(Guest guest, UdpScenario s, String what, String reason, UdpSocket rx,
+            List<Datagram> queued) {
         try (var run = start(guest, s).mode(ONCE)) {
             CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
-            assertThat(refused.succeeded()).as("a strict dump of a queue whose datagrams report arrival times").isFalse();
-            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains("SO_TIMESTAMPNS: arrival times"));
+            assertThat(refused.succeeded()).as("a strict dump of " + what).isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains(reason));
             UdpOutcome out = run.finish();
-            long clock = out.clockBeforeCheckpoint().orElseThrow();
-            assertThat(out.received(p[0])).as("the queue after the refused dump").containsExactlyElementsOf(sent);
-            assertThat(out.receivedMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos).as("their arrival times")
-                    .isSorted().allSatisfy(t -> assertThat(t).isPositive().isLessThanOrEqualTo(clock));
-            assertThat(out.later(p[0])).containsExactly(late);
+            QueueComparison.assertSame("the queue after the refused dump", queued, out.received(rx));
+            return new Checkpointed(refused, out);
         }
+    }
+
+    /**
+     * The same queue under the default: the dump names {@code reason} and drops the queue with a warning, the
+     * restore completes, and the application reads nothing of it on {@code rx}.
+     */
+    private Checkpointed droppedByDefault(Guest guest, UdpScenario s, String reason, UdpSocket rx) {
         try (var run = start(guest, s).mode(ONCE)) {
             run.checkpoint();
-            assertThat(run.lastDump().log()).as("the default dump's log").contains("SO_TIMESTAMPNS: arrival times")
-                    .contains("Read queue is dropped for socket");
+            CriuResult dump = run.lastDump();
+            assertThat(dump.log()).as("the default dump's log").contains(reason).contains("Read queue is dropped for socket");
             run.restore();
             UdpOutcome out = run.finish();
-            assertThat(out.received(p[0])).as("what the application reads after a dropped queue").isEmpty();
-            assertThat(out.later(p[0])).containsExactly(late);
-            assertThat(out.laterMarks(p[0])).extracting(UdpOutcome.Marks::arrivalNanos)
-                    .as("the arrival time of a datagram sent after the restore")
-                    .allSatisfy(t -> assertThat(t).isGreaterThan(out.clockBeforeCheckpoint().orElseThrow()));
+            assertThat(out.received(rx)).as("what the application reads after a dropped queue").isEmpty();
+            return new Checkpointed(dump, out);
         }
     }
 
