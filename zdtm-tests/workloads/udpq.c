@@ -19,6 +19,7 @@
  *              rcvbufforce=N peekoff=N pktinfo=1 cork=1 reuseaddr=1
  *              ttl=N tos=N recvttl=1 recvtos=1 broadcast=1
  *              tstampns=1 (SO_TIMESTAMPNS: each datagram with the time it arrived)
+ *              flowinfo=1 (IPv6: IPV6_FLOWINFO, each datagram with its flow label)
  *              join=GROUP (a multicast group, on lo) mcastlo=1 (send multicast out of lo)
  *   send FROM TO PAYLOAD           to the bound address of socket TO
  *   sendto FROM ADDR,PORT PAYLOAD [ttl=N] [tos=N]
@@ -44,9 +45,10 @@
  *
  * Result lines:
  *   local NAME ADDR PORT
- *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX [ttl=N] [tos=N] [at=SEC.NSEC]
+ *   recv NAME SRCADDR SRCPORT DSTADDR LEN HEX [ttl=N] [tos=N] [at=SEC.NSEC] [flow=N]
  *        (DSTADDR '-' without pktinfo, HEX '-' if empty; ttl/tos with recvttl/recvtos,
- *        at= with tstampns)
+ *        at= with tstampns, flow= with flowinfo when the datagram has a label or a
+ *        traffic class: the kernel sends IPV6_FLOWINFO only then)
  *   peek NAME SRCADDR SRCPORT DSTADDR LEN HEX
  *   state NAME peekoff=N rcvbuf=N local=ADDR,PORT peer=ADDR,PORT|-
  *   sockerr NAME ERRNO                            (0: no pending error)
@@ -78,6 +80,8 @@
 #ifndef IPPROTO_UDPLITE
 #define IPPROTO_UDPLITE 136
 #endif
+/* IPV6_FLOWINFO: linux/in6.h has it, glibc's headers don't */
+#define UDPQ_IPV6_FLOWINFO 11
 #ifndef SO_PEEK_OFF
 #define SO_PEEK_OFF 42
 #endif
@@ -375,6 +379,8 @@ static void sock_option(struct sock *s, const char *opt, const char *v, int pass
 				setopt(s->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, atoi(v), "recvtclass");
 		} else if (!strcmp(opt, "tstampns")) {
 			setopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, atoi(v), "tstampns");
+		} else if (!strcmp(opt, "flowinfo")) {
+			setopt(s->fd, IPPROTO_IPV6, UDPQ_IPV6_FLOWINFO, atoi(v), "flowinfo");
 		} else if (!strcmp(opt, "tos")) {
 			if (s->family == AF_INET)
 				setopt(s->fd, IPPROTO_IP, IP_TOS, atoi(v), "tos");
@@ -504,6 +510,8 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 	int sport;
 
 	int ttl = -1, tos = -1;
+	long flow = -1;
+	uint32_t fi;
 	struct timespec at = { .tv_sec = -1 };
 
 	fmt_addr(src, shost, sizeof(shost), &sport);
@@ -517,6 +525,10 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 			memcpy(&tos, CMSG_DATA(c), sizeof(int));
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
 			memcpy(&at, CMSG_DATA(c), sizeof(at));
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == UDPQ_IPV6_FLOWINFO) {
+			memcpy(&fi, CMSG_DATA(c), sizeof(fi));
+			flow = ntohl(fi) & 0xfffff;
+		}
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 
@@ -538,6 +550,8 @@ static void dump_dgram(const char *what, struct sock *s, unsigned char *buf, ssi
 		fprintf(result, " tos=%d", tos);
 	if (at.tv_sec >= 0)
 		fprintf(result, " at=%lld.%09ld", (long long)at.tv_sec, at.tv_nsec);
+	if (flow >= 0)
+		fprintf(result, " flow=%ld", flow);
 	fputc('\n', result);
 }
 

@@ -407,6 +407,37 @@ abstract class UdpReceiveQueueCases {
     }
 
     /**
+     * The flow label each queued IPv6 datagram arrived with, for a receiver with IPV6_FLOWINFO: two senders'
+     * automatic labels (a hash of each flow, the kernel's default), interleaved. A run without C/R reads each
+     * datagram with its sender's label; the kernel path gives every one back with it. A raw datagram would
+     * carry the raw socket's own label, so the raw path refuses that queue by name under strict, sending
+     * nothing, and drops it by default.
+     */
+    @Test
+    void flowLabelOfEachQueuedIpv6Datagram(Guest guest) {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET6).bind(INET6.loopback().withPort(RX_PORT)).pktinfo().receiveFlowLabels();
+        var tx = s.socket("tx", INET6).bind(INET6.loopback().withPort(TX_PORT));
+        var other = s.socket("other", INET6).bind(INET6.loopback().withPort(TX_PORT + 1));
+        List<Datagram> sent = List.of(s.send(tx, rx, Payload.text("first")), s.send(other, rx, Payload.text("second")),
+                s.send(tx, rx, Payload.text("third")));
+        if (injection == QueueInjection.RAW) {
+            refusedOnTheRawPathThenDropped(guest, s, rx, sent, "the socket reports flow labels (IPV6_FLOWINFO)");
+            return;
+        }
+        UdpOutcome without;
+        try (var run = start(guest, s)) {
+            without = run.finish();
+        }
+        assertThat(without.received(rx)).containsExactlyElementsOf(sent);
+        List<Integer> labels = without.receivedMarks(rx).stream().map(UdpOutcome.Marks::flowLabel).toList();
+        assertThat(labels).as("the senders' automatic flow labels, without C/R").allSatisfy(l -> assertThat(l).isPositive());
+        assertThat(labels.get(0)).as("one sender's two datagrams").isEqualTo(labels.get(2));
+        UdpOutcome with = cycle(guest, s);
+        assertThat(with.receivedMarks(rx)).as("after C/R").containsExactlyElementsOf(without.receivedMarks(rx));
+    }
+
+    /**
      * A pending ICMP error (the port unreachable a send to a closed peer brings back) waits in SO_ERROR ahead
      * of the queue, and no path can put it back. Under --udp-queues strict the dump fails, naming it, and the
      * task, still running, reads the error and then its datagram as it would have; by default the dump drops

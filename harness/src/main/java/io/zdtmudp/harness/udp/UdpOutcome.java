@@ -16,13 +16,19 @@ import java.util.Optional;
  */
 public final class UdpOutcome {
     /**
-     * The TTL (hop limit) and TOS (traffic class) a datagram arrived with, and when it arrived (SO_TIMESTAMPNS,
-     * nanoseconds since the epoch); each -1 when not asked for.
+     * The TTL (hop limit) and TOS (traffic class) a datagram arrived with, when it arrived (SO_TIMESTAMPNS,
+     * nanoseconds since the epoch) and its IPv6 flow label (IPV6_FLOWINFO); each -1 when not asked for, and the
+     * flow label also when the datagram came with neither a label nor a traffic class (the kernel reports none).
      */
-    public record Marks(int ttl, int tos, long arrivalNanos) {
+    public record Marks(int ttl, int tos, long arrivalNanos, int flowLabel) {
         /** A datagram's TTL and TOS, on a socket that does not ask when it arrived. */
         public Marks(int ttl, int tos) {
             this(ttl, tos, -1);
+        }
+
+        /** A datagram's TTL, TOS and arrival time, on a socket that does not ask for flow labels. */
+        public Marks(int ttl, int tos, long arrivalNanos) {
+            this(ttl, tos, arrivalNanos, -1);
         }
     }
 
@@ -118,6 +124,7 @@ public final class UdpOutcome {
         int ttl = -1;
         int tos = -1;
         long at = -1;
+        int flow = -1;
         for (int i = 7; i < f.length; i++) {
             if (f[i].startsWith("ttl=")) {
                 ttl = Integer.parseInt(f[i].substring(4));
@@ -125,11 +132,13 @@ public final class UdpOutcome {
                 tos = Integer.parseInt(f[i].substring(4));
             } else if (f[i].startsWith("at=")) {
                 at = nanos(f[i].substring(3));
+            } else if (f[i].startsWith("flow=")) {
+                flow = Integer.parseInt(f[i].substring(5));
             } else {
                 throw new IllegalArgumentException("unknown field " + f[i]);
             }
         }
-        return new Marks(ttl, tos, at);
+        return new Marks(ttl, tos, at, flow);
     }
 
     /** SEC.NSEC (nine digits) as nanoseconds since the epoch. */

@@ -122,6 +122,17 @@ public final class UdpSocket {
         return option("tstampns", 1);
     }
 
+    /**
+     * IPV6_FLOWINFO: received IPv6 datagrams carry their flow label ({@link UdpOutcome.Marks#flowLabel}); an
+     * IPv6 socket's option.
+     */
+    public UdpSocket receiveFlowLabels() {
+        if (family != IpFamily.INET6) {
+            throw new IllegalStateException("IPV6_FLOWINFO is an option of IPv6 sockets, " + name() + " is " + family);
+        }
+        return option("flowinfo", 1);
+    }
+
     /** SO_BROADCAST: the socket may send to a broadcast address. */
     public UdpSocket broadcast() {
         return option("broadcast", 1);

@@ -1,6 +1,7 @@
 package io.zdtmudp.harness.udp;
 
 import static io.zdtmudp.harness.net.IpFamily.INET;
+import static io.zdtmudp.harness.net.IpFamily.INET6;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,6 +65,22 @@ class UdpOutcomeTest {
         assertThatThrownBy(() -> UdpOutcome.parse("after\nrecv rx 127.0.0.2 7001 - 1 aa at=12.5\n"))
                 .hasMessageContaining("not SEC.NSEC");
         assertThat(UdpOutcome.parse("after\ndone\n").clockBeforeCheckpoint()).isEmpty();
+    }
+
+    @Test
+    void readsEachDatagramsFlowLabelAndOnlyIpv6SocketsAskForThem() {
+        var s = new UdpScenario();
+        var rx = s.socket("rx", INET6).receiveFlowLabels();
+        var o = UdpOutcome.parse("""
+                after
+                recv rx ::1 7001 - 1 aa flow=74565
+                recv rx ::1 7001 - 1 bb tos=8
+                done
+                """);
+        assertThat(o.receivedMarks(rx)).containsExactly(new UdpOutcome.Marks(-1, -1, -1, 0x12345),
+                new UdpOutcome.Marks(-1, 8, -1, -1));
+        assertThatThrownBy(() -> s.socket("v4", INET).receiveFlowLabels()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("IPV6_FLOWINFO");
     }
 
     @Test

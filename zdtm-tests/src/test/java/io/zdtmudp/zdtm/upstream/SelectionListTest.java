@@ -18,7 +18,7 @@ class SelectionListTest {
                 "static/sk-freebind-false", "static/socket_udp_queue", "static/socket6_udp_queue",
                 "static/socket_udp_more", "static/socket6_udp_more", "static/socket_udp_gro",
                 "static/socket_udp_gro_aggregate", "static/socket_udp_gro_dropped", "static/sk-inet-recvopts",
-                "static/socket_udp_queue_marks", "static/socket_udp_error", "static/socket_udp_error_dropped",
+                "static/socket_udp_queue_marks", "static/socket6_udp_queue_flowlabel", "static/socket_udp_error", "static/socket_udp_error_dropped",
                 "static/sock_opts_rx", "static/sock_tstamp_tcp_close", "static/socket_udp_queue_tstamp",
                 "static/socket_udp_queue_tstamp_dropped",
                 "static/socket_udp_rxq_ovfl", "static/socket_udp_rxq_ovfl_dropped",
