@@ -12,19 +12,18 @@ class SelectionListTest {
     @Test
     void udpListHasTheUpstreamUdpTestsOursAndDemandsThatTheCorkedOnePasses() {
         SelectionList l = SelectionList.load("udp");
-        assertThat(l.entries()).extracting(ListEntry::name).containsExactly("static/socket_udp",
-                "static/socket6_udp", "static/socket_udplite", "static/socket_udp_shutdown",
-                "static/socket_udp-broadcast", "static/socket_udp-corked", "static/sk-freebind",
-                "static/sk-freebind-false", "static/socket_udp_queue", "static/socket6_udp_queue",
-                "static/socket_udp_more", "static/socket6_udp_more", "static/socket_udp_gro",
-                "static/socket_udp_gro_aggregate", "static/socket_udp_gro_dropped", "static/sk-inet-recvopts",
-                "static/socket_udp_queue_marks", "static/socket6_udp_queue_flowlabel", "static/socket_udp_error", "static/socket_udp_error_dropped",
-                "static/sock_opts_rx", "static/sock_tstamp_tcp_close", "static/socket_udp_queue_tstamp",
-                "static/socket_udp_queue_tstamp_dropped",
-                "static/socket_udp_rxq_ovfl", "static/socket_udp_rxq_ovfl_dropped",
-                "static/socket_udp_peek_limit", "static/socket_udp_peek_limit_dropped",
-                "static/socket_udp_zero_peeked", "static/socket_udp_zero_peeked_dropped",
-                "static/socket_udp_queue_iface", "static/sk-netlink");
+        assertThat(l.entries()).extracting(ListEntry::name).containsExactly("static/socket_udp", "static/socket6_udp",
+                "static/socket_udplite", "static/socket_udp_shutdown", "static/socket_udp-broadcast",
+                "static/socket_udp-corked", "static/sk-freebind", "static/sk-freebind-false", "static/socket_udp_queue",
+                "static/socket6_udp_queue", "static/socket_udp_more", "static/socket6_udp_more",
+                "static/socket_udp_gro", "static/socket_udp_gro_aggregate", "static/socket_udp_gro_dropped",
+                "static/sk-inet-recvopts", "static/socket_udp_queue_marks", "static/socket6_udp_queue_flowlabel",
+                "static/socket_udp_error", "static/socket_udp_error_dropped", "static/sock_opts_rx",
+                "static/sock_tstamp_tcp_close", "static/sock6_hops_tclass", "static/socket_udp_queue_tstamp",
+                "static/socket_udp_queue_tstamp_dropped", "static/socket_udp_rxq_ovfl",
+                "static/socket_udp_rxq_ovfl_dropped", "static/socket_udp_peek_limit",
+                "static/socket_udp_peek_limit_dropped", "static/socket_udp_zero_peeked",
+                "static/socket_udp_zero_peeked_dropped", "static/socket_udp_queue_iface", "static/sk-netlink");
         ListEntry corked = l.entries().get(5);
         assertThat(corked.droppedFlags()).containsExactly("crfail");
         // Cork support landed (issue #4): no expected failure excuses a refused dump any more.
