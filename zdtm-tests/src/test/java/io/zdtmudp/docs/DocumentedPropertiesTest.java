@@ -1,11 +1,11 @@
 package io.zdtmudp.docs;
 
+import static io.zdtmudp.docs.RepositoryTree.ROOT;
+import static io.zdtmudp.docs.RepositoryTree.files;
+import static io.zdtmudp.docs.RepositoryTree.javaSources;
+import static io.zdtmudp.docs.RepositoryTree.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -26,39 +26,8 @@ class DocumentedPropertiesTest {
     private static final Pattern TABLE_ROW = Pattern.compile("^\\| (`zdtm\\.[^|]*)\\|", Pattern.MULTILINE);
     private static final Pattern NAME = Pattern.compile("`(zdtm\\.[a-z][\\w.]*)`");
 
-    private static final Path REPO = repo();
-
-    private static Path repo() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("docs/REFERENCE.md")) && Files.isDirectory(d.resolve("harness"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no repository with docs/REFERENCE.md above " + Path.of("").toAbsolutePath());
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Path> files(String dir, String suffix) {
-        try (Stream<Path> s = Files.walk(REPO.resolve(dir))) {
-            return s.filter(p -> p.toString().endsWith(suffix) && !p.toString().contains("/target/")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Path> javaSources() {
-        return Stream.of(files("harness/src", ".java"), files("zdtm-tests/src", ".java")).flatMap(List::stream).toList();
-    }
-
     private static String docs() {
-        StringBuilder all = new StringBuilder(read(REPO.resolve("README.md")));
+        StringBuilder all = new StringBuilder(read(ROOT.resolve("README.md")));
         Stream.of(files("docs", ".md"), files("harness", "README.md"), files("vm-images", "README.md"))
                 .flatMap(List::stream).forEach(p -> all.append('\n').append(read(p)));
         return all.toString();
@@ -92,7 +61,7 @@ class DocumentedPropertiesTest {
 
     @Test
     void everyPropertyOfTheReferenceTableIsReadByTheCodeOrThePoms() {
-        Matcher rows = TABLE_ROW.matcher(read(REPO.resolve("docs/REFERENCE.md")));
+        Matcher rows = TABLE_ROW.matcher(read(ROOT.resolve("docs/REFERENCE.md")));
         Set<String> listed = new TreeSet<>();
         while (rows.find()) {
             Matcher n = NAME.matcher(rows.group(1));
@@ -103,7 +72,7 @@ class DocumentedPropertiesTest {
         assertThat(listed).as("the properties table of docs/REFERENCE.md").contains("zdtm.kernel", "zdtm.shard");
         StringBuilder code = new StringBuilder();
         javaSources().forEach(p -> code.append(read(p)));
-        Stream.of(REPO.resolve("pom.xml"), REPO.resolve("harness/pom.xml"), REPO.resolve("zdtm-tests/pom.xml"))
+        Stream.of(ROOT.resolve("pom.xml"), ROOT.resolve("harness/pom.xml"), ROOT.resolve("zdtm-tests/pom.xml"))
                 .forEach(p -> code.append(read(p)));
         Set<String> unread = new TreeSet<>();
         for (String p : listed) {
