@@ -2,6 +2,8 @@ package io.zdtmudp.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zdtmudp.harness.criu.CriuResult;
+import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
@@ -9,8 +11,10 @@ import io.zdtmudp.harness.net.Datagram;
 import io.zdtmudp.harness.net.IpFamily;
 import io.zdtmudp.harness.net.Payload;
 import io.zdtmudp.harness.udp.UdpOutcome;
+import io.zdtmudp.harness.udp.UdpQueuesMode;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -124,6 +128,81 @@ class UdpCorkIT {
             assertThat(out.received(a)).hasSize(30);
             assertThat(run.savedCork(a)).contains(Payload.text("pending in a"));
             assertThat(out.later(b)).containsExactly(whole);
+        }
+    }
+
+    /**
+     * On a kernel without UDP_REPAIR_CORK (a stock kernel) nothing can read a corked datagram, so the dump of a
+     * socket holding one, by UDP_CORK or by MSG_MORE, must fail naming it, as stock CRIU's does (review C15), and
+     * leave the task as it was: it completes the datagram, and the peer receives exactly the bytes it would have
+     * received had no dump been tried.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void corkedDatagramOnAStockKernelIsRefusedAndLeftWhole(IpFamily family, Guest guest) {
+        KernelFeatures.Probe p = KernelFeatures.of(guest);
+        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has UDP_REPAIR_CORK");
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7450)).pktinfo();
+        var corked = s.socket("corked", family).bind(family.loopback().withPort(7451)).cork();
+        var more = s.socket("more", family).bind(family.loopback().withPort(7452));
+        s.sendCorked(corked, rx, Payload.text("corked by UDP_CORK"), false);
+        s.sendCorked(more, rx, Payload.text("pending by MSG_MORE"), true);
+        var after = s.afterRestore();
+        Datagram byCork = after.uncork(corked);
+        Datagram byMore = after.completeCorked(more, Payload.text(", completed"));
+        after.receive(rx);
+        after.receive(rx);
+
+        UdpOutcome without;
+        try (var run = UdpRun.start(guest, s)) {
+            without = run.finish();
+        }
+        assertThat(without.later(rx)).as("what the peer receives without C/R").containsExactlyInAnyOrder(byCork, byMore);
+        try (var run = UdpRun.start(guest, s).mode(CrMode.fromSystemProperties().onceRestored())) {
+            CriuResult refused = run.tryCheckpoint();
+            assertThat(refused.succeeded()).as("a dump of corked sockets on " + p.release()).isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors")
+                    .anyMatch(l -> l.contains("Can't dump corked dgram socket"));
+            UdpOutcome out = run.finish();
+            assertThat(out.later(rx)).as("what the peer receives once the task completes both datagrams")
+                    .containsExactlyInAnyOrder(byCork, byMore);
+        }
+    }
+
+    /**
+     * Without UDP_REPAIR_CORK the write queue can't be read, and its bytes may be the start of a datagram the task
+     * is building with MSG_MORE (CRIU patch 48). Under {@code --udp-queues strict} the dump fails naming that, and
+     * the task completes its datagram whole; by default the dump goes on as stock CRIU's does, with a warning
+     * saying what is lost, and the restored task sends only what it adds after the restore.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void datagramBuiltWithMsgMoreOnAStockKernelIsRefusedUnderStrict(IpFamily family, Guest guest) {
+        KernelFeatures.Probe p = KernelFeatures.of(guest);
+        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has UDP_REPAIR_CORK");
+        var s = new UdpScenario();
+        var rx = s.socket("rx", family).bind(family.loopback().withPort(7460)).pktinfo();
+        var more = s.socket("more", family).bind(family.loopback().withPort(7461));
+        s.sendCorked(more, rx, Payload.text("pending by MSG_MORE"), true);
+        var after = s.afterRestore();
+        Datagram whole = after.completeCorked(more, Payload.text(", completed"));
+        after.receive(rx);
+        String named = "a datagram being built with MSG_MORE would lose them";
+        CrMode once = CrMode.fromSystemProperties().onceRestored();
+
+        try (var run = UdpRun.start(guest, s).mode(once)) {
+            CriuResult refused = run.udpQueues(UdpQueuesMode.STRICT).tryCheckpoint();
+            assertThat(refused.succeeded()).as("a strict dump of a MSG_MORE datagram on " + p.release()).isFalse();
+            assertThat(refused.errorLines()).as("CRIU's errors").anyMatch(l -> l.contains(named));
+            assertThat(run.finish().later(rx)).as("what the peer receives after the refused dump").containsExactly(whole);
+        }
+        try (var run = UdpRun.start(guest, s).mode(once)) {
+            run.checkpoint();
+            assertThat(run.lastDump().log()).as("the default dump's log").contains(named);
+            run.restore();
+            assertThat(run.finish().later(rx)).as("what the peer receives after a default C/R").extracting(Datagram::payload)
+                    .containsExactly(Payload.text(", completed"));
         }
     }
 }
