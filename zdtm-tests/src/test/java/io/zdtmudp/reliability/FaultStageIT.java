@@ -2,7 +2,9 @@ package io.zdtmudp.reliability;
 
 import static io.zdtmudp.reliability.GuestChecks.KILL_CRIU;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.zdtmudp.harness.criu.CriuFault;
 import io.zdtmudp.harness.criu.CriuResult;
 import io.zdtmudp.harness.criu.DumpOptions;
 import io.zdtmudp.harness.criu.RestoreOptions;
@@ -10,6 +12,7 @@ import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.ZdtmVm;
 import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpRun;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -112,6 +115,34 @@ class FaultStageIT {
     void restoreAbortedAfterTheTasksLeavesNoTask(Guest guest) {
         CriuResult r = interruptedRestoreIsWholeOrNothing(guest, "CRIU_FAULT-6", b -> b.env(CRIU_FAULT, "6"));
         assertThat(r.succeeded()).as("the injected fault failed the restore").isFalse();
+    }
+
+    /**
+     * FI_UDP_WALK_KILLED (CRIU patch 49): criu SIGKILLs itself with the receiver's socket set up for the peek
+     * walk. Its guard puts the socket's options back, so the task, running on, reads its whole queue with the
+     * control messages and the peek offset a run without C/R has, not the walk's.
+     */
+    @Test
+    void criuKilledDuringThePeekWalkLeavesTheSocketAsItWas(Guest guest) {
+        UdpOutcome without;
+        try (UdpRun run = start(guest)) {
+            without = run.finish();
+        }
+        var rx = receiver.socket();
+        try (UdpRun run = start(guest)) {
+            CriuResult r = run.cycle().tryCheckpoint(b -> b.env(CriuFault.ENV, CriuFault.UDP_WALK_KILLED.envValue()));
+            assertThat(r.succeeded()).as("a dump killed during the walk: %s", r.errorLines()).isFalse();
+            assertThat(guest.alive(run.pid())).as("the task runs on after the killed dump").isTrue();
+            Duration limit = guest.timeouts().grace();
+            await("the walk guard puts the options back and exits").atMost(limit).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !guest.exec("sh", "-c", "grep -qx criu-udp-guard /proc/[0-9]*/comm 2>/dev/null").succeeded());
+            UdpOutcome out = run.finish();
+            receiver.assertDrainedWhole("queue after criu was killed during the walk", out);
+            assertThat(out.receivedMarks(rx)).as("the control messages the task reads, as without C/R")
+                    .containsExactlyElementsOf(without.receivedMarks(rx));
+            assertThat(out.stateAfterRestore(rx).peekOffset()).as("SO_PEEK_OFF, as without C/R")
+                    .isEqualTo(without.stateAfterRestore(rx).peekOffset());
+        }
     }
 
     private void failedDumpLeavesTheQueue(Guest guest, String stage, String body) {

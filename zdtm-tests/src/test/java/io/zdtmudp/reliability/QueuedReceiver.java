@@ -25,6 +25,11 @@ final class QueuedReceiver {
         scenario.send(tx, rx, Payload.empty());
     }
 
+    /** The receiver. */
+    UdpSocket socket() {
+        return rx;
+    }
+
     UdpRun start(Guest guest) {
         return UdpRun.start(guest, scenario);
     }

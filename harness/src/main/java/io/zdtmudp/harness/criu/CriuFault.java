@@ -9,7 +9,13 @@ public enum CriuFault {
      * UDP receive queues take the path of a kernel without UDP_REPAIR_QUEUE: the dump peeks, the restore
      * sends through raw sockets (our series, vm-images/criu/patches 0030).
      */
-    UDP_QUEUE_NO_REPAIR(139);
+    UDP_QUEUE_NO_REPAIR(139),
+
+    /**
+     * criu SIGKILLs itself with a task's socket set up for the peek walk (SO_PEEK_OFF 0, every control message
+     * on); the dump peeks on any kernel (vm-images/criu/patches 0049).
+     */
+    UDP_WALK_KILLED(140);
 
     /** The variable CRIU reads once at start. */
     public static final String ENV = "CRIU_FAULT";
