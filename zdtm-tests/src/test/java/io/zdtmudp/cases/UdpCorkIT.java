@@ -14,7 +14,6 @@ import io.zdtmudp.harness.udp.UdpOutcome;
 import io.zdtmudp.harness.udp.UdpQueuesMode;
 import io.zdtmudp.harness.udp.UdpRun;
 import io.zdtmudp.harness.udp.UdpScenario;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -140,8 +139,7 @@ class UdpCorkIT {
     @ParameterizedTest
     @EnumSource(IpFamily.class)
     void corkedDatagramOnAStockKernelIsRefusedAndLeftWhole(IpFamily family, Guest guest) {
-        KernelFeatures.Probe p = KernelFeatures.of(guest);
-        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has UDP_REPAIR_CORK");
+        KernelFeatures.Probe p = KernelFeatures.assumeNoUdpRepair(guest);
         var s = new UdpScenario();
         var rx = s.socket("rx", family).bind(family.loopback().withPort(7450)).pktinfo();
         var corked = s.socket("corked", family).bind(family.loopback().withPort(7451)).cork();
@@ -179,8 +177,7 @@ class UdpCorkIT {
     @ParameterizedTest
     @EnumSource(IpFamily.class)
     void datagramBuiltWithMsgMoreOnAStockKernelIsRefusedUnderStrict(IpFamily family, Guest guest) {
-        KernelFeatures.Probe p = KernelFeatures.of(guest);
-        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has UDP_REPAIR_CORK");
+        KernelFeatures.Probe p = KernelFeatures.assumeNoUdpRepair(guest);
         var s = new UdpScenario();
         var rx = s.socket("rx", family).bind(family.loopback().withPort(7460)).pktinfo();
         var more = s.socket("more", family).bind(family.loopback().withPort(7461));

@@ -7,7 +7,6 @@ import io.zdtmudp.harness.agent.GuestCommand;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.junit.KernelFeatures;
 import io.zdtmudp.harness.junit.ZdtmVm;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,8 +48,7 @@ class UdpRepairProbeIT {
 
     @Test
     void aKernelWithoutTheSeriesIsAQuietNo(Guest guest) {
-        KernelFeatures.Probe p = KernelFeatures.of(guest);
-        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has the UDP repair series");
+        KernelFeatures.Probe p = KernelFeatures.assumeNoUdpRepair(guest);
         ExecResult r = sh(guest, CHECK);
         assertThat(r.succeeded()).as("criu check --feature udp_repair on " + p.release() + ":\n" + r.stdout()).isFalse();
         assertThat(r.stdout()).as("ENOPROTOOPT, the plain no").doesNotContain(NOT_THE_INTERFACE);

@@ -49,6 +49,16 @@ public final class KernelFeatures {
                 + "` in the guest fails (" + p.detail() + ")");
     }
 
+    /**
+     * Skips the calling test unless the guest's kernel lacks the UDP repair series (a stock kernel, where the
+     * engine takes its stock-kernel path); returns what the probe found.
+     */
+    public static Probe assumeNoUdpRepair(Guest guest) {
+        Probe p = of(guest);
+        Assumptions.assumeFalse(p.udpRepair(), () -> "kernel " + p.release() + " has the UDP repair series");
+        return p;
+    }
+
     /** Skips the calling test unless the guest's kernel has UDP-Lite (gone from Linux 7.1 on). */
     public static void assumeUdpLite(Guest guest) {
         Probe p = of(guest);
