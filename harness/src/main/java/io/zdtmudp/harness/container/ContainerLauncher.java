@@ -37,7 +37,11 @@ final class ContainerLauncher implements QemuLauncher {
     }
 
     @Override
-    public Process launch(VmConfig config, List<String> argv) throws IOException {
+    public Process launch(VmConfig config, List<String> argv, Path input) throws IOException {
+        if (input != null) {
+            // The image has no shell to redirect with, and a container's stdin is the engine's stream.
+            throw new IOException("the container backend boots cold: it cannot give QEMU " + input + " on its standard input");
+        }
         List<Path> binds = ContainerBinds.of(config);
         ContainerBinds.requireExisting(binds);
         Path out = config.runDir().resolve("qemu.out");

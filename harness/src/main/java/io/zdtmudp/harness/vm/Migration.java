@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A guest's state to and from a file through QEMU's migration over QMP. QEMU 7.2 has no file: URI, so
- * the stream goes through {@code exec:cat}. Every wait is bounded by the scaled boot timeout.
+ * A guest's state to and from a file through QEMU's migration over QMP. QEMU 7.2 has no file: URI: a save
+ * streams through {@code exec:cat}, a load reads the file on QEMU's standard input ({@code -incoming fd:0}).
+ * Every wait is bounded by the scaled boot timeout.
  */
 final class Migration {
     private final Qmp qmp;
@@ -41,9 +42,11 @@ final class Migration {
         }
     }
 
-    /** Feeds a QEMU started with {@code -incoming defer} the saved state; returns once it is loaded. */
-    void load(Path stateFile) throws IOException {
-        qmp.execute("migrate-incoming", uri("exec:cat " + shellQuote(stateFile.toString())), timeouts.call());
+    /**
+     * Waits for a QEMU started with {@code -incoming fd:0}, its standard input on {@code stateFile}, to have
+     * loaded it. A failed load makes QEMU exit, which the caller sees as a start failure.
+     */
+    void awaitLoaded(Path stateFile) throws IOException {
         String status = awaitEnd("loading the snapshot " + stateFile);
         if (!status.equals("completed")) {
             throw new IOException("the snapshot " + stateFile + " did not load: migration " + status);

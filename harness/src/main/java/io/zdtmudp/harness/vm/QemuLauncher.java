@@ -2,6 +2,7 @@ package io.zdtmudp.harness.vm;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,11 +13,16 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface QemuLauncher {
-    QemuLauncher HOST = (config, argv) -> new ProcessBuilder(argv)
+    QemuLauncher HOST = (config, argv, input) -> new ProcessBuilder(argv)
             .redirectErrorStream(true)
             .redirectOutput(config.runDir().resolve("qemu.out").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(input == null ? new File("/dev/null") : input.toFile()))
             .start();
 
-    Process launch(VmConfig config, List<String> argv) throws IOException;
+    /**
+     * {@code input}, if not null, is the file QEMU's standard input reads (a snapshot it loads with
+     * {@code -incoming fd:0}); otherwise its standard input is /dev/null. A launcher that cannot hand QEMU
+     * a file that way throws.
+     */
+    Process launch(VmConfig config, List<String> argv, Path input) throws IOException;
 }
