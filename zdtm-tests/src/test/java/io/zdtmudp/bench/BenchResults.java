@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 final class BenchResults {
     private static final List<Double> BOOTS = new ArrayList<>();
     private static final List<Double> SNAPSHOT_STARTS = new ArrayList<>();
+    private static final Map<SnapshotGap, List<Double>> GAPPED_STARTS = new java.util.EnumMap<>(SnapshotGap.class);
+    private static final List<Double> LOADED_RSS_MIB = new ArrayList<>();
     private static long snapshotBytes;
     private static final List<CrSample> CR = new ArrayList<>();
     private static final Map<PlainPass.Kind, Map<QueueLoad, List<Double>>> PLAIN = new java.util.EnumMap<>(PlainPass.Kind.class);
@@ -25,6 +27,23 @@ final class BenchResults {
 
     static synchronized void snapshotStartMillis(double ms) {
         SNAPSHOT_STARTS.add(ms);
+    }
+
+    static synchronized void snapshotStartMillis(SnapshotGap gap, double ms) {
+        GAPPED_STARTS.computeIfAbsent(gap, g -> new ArrayList<>()).add(ms);
+    }
+
+    static synchronized List<Double> snapshotStarts(SnapshotGap gap) {
+        return List.copyOf(GAPPED_STARTS.getOrDefault(gap, List.of()));
+    }
+
+    /** QEMU's resident memory once a snapshot start is ready. */
+    static synchronized void loadedRssMib(double mib) {
+        LOADED_RSS_MIB.add(mib);
+    }
+
+    static synchronized List<Double> loadedRssMib() {
+        return List.copyOf(LOADED_RSS_MIB);
     }
 
     static synchronized void snapshotBytes(long bytes) {

@@ -13,6 +13,7 @@ import io.zdtmudp.harness.vm.VmSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,10 +57,45 @@ class BootBench {
             BenchResults.bootMillis(timedStart(() -> QemuVm.start(config(), timeouts), false));
             BenchResults.snapshotStartMillis(timedStart(() -> snapshots.start(config(), timeouts), true));
         }
+        // The same start with nothing else between (each right after the last QEMU exited), then each after an
+        // idle host: what the load costs with warm and with cold host memory (SnapshotGap says why it differs).
+        for (SnapshotGap gap : SnapshotGap.values()) {
+            for (int i = 1; i <= BOOTS; i++) {
+                idle(gap.idle());
+                BenchResults.snapshotStartMillis(gap, timedStart(() -> snapshots.start(config(), timeouts), true));
+            }
+        }
         // Also here, for a run of this class alone (the report is written by the last bench class).
         System.out.printf("bench: start to agent ready: cold %s ms, snapshot %s ms (%s samples each: %s / %s); snapshot %d bytes%n",
                 Summary.of(BenchResults.boots()).format(), Summary.of(BenchResults.snapshotStarts()).format(), BOOTS,
                 BenchResults.boots(), BenchResults.snapshotStarts(), Files.size(snapshot.state()));
+        for (SnapshotGap gap : SnapshotGap.values()) {
+            System.out.printf("bench: snapshot start %s: %s ms %s%n", gap.label(),
+                    Summary.of(BenchResults.snapshotStarts(gap)).format(), BenchResults.snapshotStarts(gap));
+        }
+        System.out.printf("bench: QEMU resident after a snapshot load: %s MiB (guest RAM %d MiB)%n",
+                Summary.of(BenchResults.loadedRssMib()).format(), config().memoryMiB());
+    }
+
+    private static void idle(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while idling before a start", e);
+        }
+    }
+
+    /** VmRSS of /proc/PID/status, in MiB. */
+    private static double residentMib(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)
+                    .orElseThrow(() -> new AssertionError("no VmRSS in /proc/" + pid + "/status"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** From the start call until the agent is ready; no retry: a start that needs one is a result. */
@@ -69,6 +105,9 @@ class BootBench {
             double ms = (System.nanoTime() - t0) / 1e6;
             assertThat(vm.startedFrom().isPresent()).as("started from the snapshot").isEqualTo(fromSnapshot);
             assertThat(vm.agent().ping()).as("agent protocol version").isPositive();
+            if (fromSnapshot) {
+                BenchResults.loadedRssMib(residentMib(vm.processHandle().pid()));
+            }
             return ms;
         }
     }
