@@ -39,8 +39,7 @@ public final class QemuVmFactory implements VmFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("creating the share dir " + share, e);
         }
-        VmConfig.Builder config = VmConfig.builder(image).shareDir(share)
-                .singleTcgThread("single".equals(parameters.apply(VmConfig.TCG_THREAD_PROPERTY).orElse("")));
+        VmConfig.Builder config = VmConfig.builder(image).shareDir(share);
         Accelerator accel = KvmProbe.resolve(parameters.apply(Accelerator.PROPERTY).orElse(null),
                 VmConfig.builder(image), Path.of(run + "-probe"), image);
         return config.accel(accel).runDir(run).build();

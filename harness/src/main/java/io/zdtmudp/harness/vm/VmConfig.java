@@ -10,8 +10,6 @@ public final class VmConfig {
     public static final String SHARE_TAG = "zdtm";
     /** QEMU's pidfile in the run dir, for {@link StaleRuns}. */
     public static final String PID_FILE = "qemu.pid";
-    /** -Dzdtm.tcg.thread=single: one TCG thread for a kernel that patches its own text. */
-    public static final String TCG_THREAD_PROPERTY = "zdtm.tcg.thread";
 
     private final GuestImage image;
     private final int memoryMiB;
@@ -22,19 +20,17 @@ public final class VmConfig {
     private final List<String> extraCmdline;
     private final String qemuBinary;
     private final QemuLauncher launcher;
-    private final boolean singleTcgThread;
 
     private VmConfig(Builder b) {
         this.image = Objects.requireNonNull(b.image, "image");
         this.memoryMiB = b.memoryMiB;
-        this.cpus = b.cpus;
+        this.cpus = b.cpus != null ? b.cpus : defaultCpus(b.image, b.accel);
         this.accel = b.accel;
         this.shareDir = b.shareDir;
         this.runDir = Objects.requireNonNull(b.runDir, "runDir");
         this.extraCmdline = List.copyOf(b.extraCmdline);
         this.qemuBinary = b.qemuBinary;
         this.launcher = b.launcher;
-        this.singleTcgThread = b.singleTcgThread;
     }
 
     public static Builder builder(GuestImage image) {
@@ -96,7 +92,7 @@ public final class VmConfig {
     public List<String> qemuArgv() {
         QemuDefaults q = QemuDefaults.FROM_QEMU_ENV;
         List<String> a = new ArrayList<>(List.of(qemuBinary,
-                "-M", q.machine(), "-accel", accelArgument(), "-cpu", accel == Accelerator.KVM ? "host" : q.tcgCpu(),
+                "-M", q.machine(), "-accel", accel.qemuName(), "-cpu", accel == Accelerator.KVM ? "host" : q.tcgCpu(),
                 "-m", memoryMiB + "M", "-smp", Integer.toString(cpus)));
         a.addAll(q.options());
         a.addAll(List.of(
@@ -119,18 +115,15 @@ public final class VmConfig {
     }
 
     /**
-     * A kernel that patches its text while running (Debian's: jump labels) under multi-threaded TCG took
-     * "Oops: int3" in __schedule in 2 of 97 cases on Debian's 6.12: a vCPU executed a text_poke_bp() breakpoint
-     * after another had removed it. One TCG thread for all vCPUs closed that, but made a non-blocking receive
-     * right after a loopback send (upstream socket_udp_shutdown) miss its datagram in 1 of 21 runs: the
-     * softirq that delivers it was deferred while the other vCPU had the thread. -Dzdtm.tcg.thread=single asks
-     * for it; by default every guest gets QEMU's multi-threaded TCG.
+     * qemu.env's vCPU count, but one for a kernel that patches its own text while it runs (Debian's: jump
+     * labels) under TCG. With two vCPUs under QEMU's multi-threaded TCG, debian-6.12 took "Oops: int3" in
+     * __schedule in 2 of 97 cases: a vCPU ran a text_poke_bp() breakpoint after the other had removed it. Both
+     * vCPUs on one TCG thread closed that, but then a softirq waited while the other vCPU had the thread and a
+     * non-blocking receive right after a loopback send missed its datagram (1 of 21 runs). With one vCPU the CPU
+     * that patches the text is the one that runs it, and there is no other vCPU to wait for.
      */
-    String accelArgument() {
-        if (accel == Accelerator.TCG && singleTcgThread && image.patchesOwnText()) {
-            return accel.qemuName() + ",thread=single";
-        }
-        return accel.qemuName();
+    static int defaultCpus(GuestImage image, Accelerator accel) {
+        return accel == Accelerator.TCG && image.patchesOwnText() ? 1 : QemuDefaults.FROM_QEMU_ENV.cpus();
     }
 
     /** vm-images/qemu.env's kernel command line (why random.trust_cpu=on: see there), then the extra words. */
@@ -143,9 +136,8 @@ public final class VmConfig {
     public static final class Builder {
         private final GuestImage image;
         private int memoryMiB = QemuDefaults.FROM_QEMU_ENV.memoryMiB();
-        private int cpus = QemuDefaults.FROM_QEMU_ENV.cpus();
+        private Integer cpus;
         private Accelerator accel = Accelerator.TCG;
-        private boolean singleTcgThread;
         private Path shareDir;
         private Path runDir;
         private final List<String> extraCmdline = new ArrayList<>();
@@ -164,6 +156,7 @@ public final class VmConfig {
             return this;
         }
 
+        /** Unset: {@link VmConfig#defaultCpus}. */
         public Builder cpus(int cpus) {
             if (cpus < 1) {
                 throw new IllegalArgumentException("cpus must be >= 1: " + cpus);
@@ -174,12 +167,6 @@ public final class VmConfig {
 
         public Builder accel(Accelerator accel) {
             this.accel = Objects.requireNonNull(accel);
-            return this;
-        }
-
-        /** One TCG thread for a guest whose kernel patches its own text ({@link VmConfig#accelArgument}). */
-        public Builder singleTcgThread(boolean on) {
-            this.singleTcgThread = on;
             return this;
         }
 

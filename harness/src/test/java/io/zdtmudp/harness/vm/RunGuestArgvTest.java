@@ -48,12 +48,12 @@ class RunGuestArgvTest {
     }
 
     @Test
-    void bothRunASelfPatchingKernelOnOneTcgThreadWhenAsked() throws Exception {
+    void bothBootASelfPatchingKernelWithOneVcpu() throws Exception {
         String manifest = "KERNEL_JUMP_LABEL=yes\n";
-        List<String> runGuest = runGuest(Map.of("ZDTM_TCG_THREAD", "single"), manifest);
-        VmConfig config = VmConfig.builder(image(manifest)).runDir(tmp.resolve("run")).singleTcgThread(true).build();
+        List<String> runGuest = runGuest(Map.of(), manifest);
+        VmConfig config = VmConfig.builder(image(manifest)).runDir(tmp.resolve("run")).build();
 
-        assertThat(runGuest).doesNotContain("-virtfs").contains("tcg,thread=single");
+        assertThat(runGuest.get(runGuest.indexOf("-smp") + 1)).isEqualTo("1");
         assertThat(withoutHarnessOnly(runGuest)).isEqualTo(withoutHarnessOnly(config.qemuArgv()));
     }
 

@@ -35,17 +35,17 @@ class VmConfigTest {
     }
 
     @Test
-    void aKernelThatPatchesItsOwnTextRunsOnOneTcgThreadWhenAsked() {
+    void aKernelThatPatchesItsOwnTextGetsOneVcpuUnderTcg() {
         GuestImage stock = new GuestImage(Path.of("/img/bzImage"), Path.of("/img/initramfs.cpio.gz"),
                 Map.of("KERNEL_JUMP_LABEL", "yes"));
         assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).build().qemuArgv()))
-                .contains("-accel tcg -cpu max");
-        assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).singleTcgThread(true).build().qemuArgv()))
-                .contains("-accel tcg,thread=single -cpu max");
-        assertThat(String.join(" ", VmConfig.builder(IMAGE).runDir(Path.of("/tmp/zr")).singleTcgThread(true).build().qemuArgv()))
-                .contains("-accel tcg -cpu max");
+                .contains("-accel tcg -cpu max -m 1024M -smp 1 ");
+        assertThat(String.join(" ", VmConfig.builder(IMAGE).runDir(Path.of("/tmp/zr")).build().qemuArgv()))
+                .contains("-accel tcg -cpu max -m 1024M -smp 2 ");
         assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).accel(Accelerator.KVM).build().qemuArgv()))
-                .contains("-accel kvm -cpu host");
+                .contains("-accel kvm -cpu host -m 1024M -smp 2 ");
+        assertThat(String.join(" ", VmConfig.builder(stock).runDir(Path.of("/tmp/zr")).cpus(2).build().qemuArgv()))
+                .as("a caller's own count wins").contains("-smp 2 ");
     }
 
     @Test
