@@ -72,7 +72,7 @@ class CritTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(ImageBytes.le(ImageReader.COMMON_MAGIC, UDP_QUEUE));
         ImageBytes.entry(b, udp_queue_entry.newBuilder().setId(9).setFamily(2).setProto(17).setDgramCount(2)
-                .setTotalBytes(10).setPeekOff(-1).setRcvbuf(212992).build().toByteArray());
+                .setTotalBytes(10).setPeekOff(-1).build().toByteArray());
         for (int i = 0; i < 2; i++) {
             ImageBytes.entry(b, udp_dgram_entry.newBuilder()
                     .setSrcAddr(ByteString.copyFrom(Endpoint.parse(sources[i], 0).address())).setSrcPort(7001 + i)

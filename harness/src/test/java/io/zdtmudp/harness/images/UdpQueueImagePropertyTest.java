@@ -305,7 +305,7 @@ class UdpQueueImagePropertyTest {
             total += len;
         }
         udp_queue_entry.Builder h = udp_queue_entry.newBuilder().setId(0x2a).setFamily(family).setProto(17)
-                .setDgramCount(count).setTotalBytes(total).setPeekOff(-1).setRcvbuf(212992);
+                .setDgramCount(count).setTotalBytes(total).setPeekOff(-1);
         byte[] corked = null;
         if (corkLen > 0) {
             corked = new byte[corkLen];

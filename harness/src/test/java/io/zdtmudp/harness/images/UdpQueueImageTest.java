@@ -77,7 +77,7 @@ class UdpQueueImageTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ImageBytes.le(ImageReader.COMMON_MAGIC, MAGIC));
         ImageBytes.entry(out, udp_queue_entry.newBuilder().setId(7).setFamily(2).setProto(17).setDgramCount(count)
-                .setTotalBytes(total).setPeekOff(-1).setRcvbuf(212992).build().toByteArray());
+                .setTotalBytes(total).setPeekOff(-1).build().toByteArray());
         for (Object[] d : dgrams) {
             byte[] payload = ((String) d[2]).getBytes();
             ImageBytes.entry(out, udp_dgram_entry.newBuilder()
