@@ -46,8 +46,10 @@ class BootBench {
     @Test
     void coldBootAndSnapshotStartToAgentReady() throws IOException {
         SnapshotStart snapshots = new SnapshotStart(new SnapshotStore(storeDir));
+        int guestMib;
         try (QemuVm first = snapshots.start(config(), timeouts)) {
             assertThat(first.startedFrom()).as("an empty store: cold boot, then saved").isEmpty();
+            guestMib = first.config().memoryMiB();
         }
         VmSnapshot snapshot = new SnapshotStore(storeDir).find(snapshots.keyFor(config())).snapshot()
                 .orElseThrow(() -> new AssertionError("no snapshot saved in " + storeDir));
@@ -74,7 +76,7 @@ class BootBench {
                     Summary.of(BenchResults.snapshotStarts(gap)).format(), BenchResults.snapshotStarts(gap));
         }
         System.out.printf("bench: QEMU resident after a snapshot load: %s MiB (guest RAM %d MiB)%n",
-                Summary.of(BenchResults.loadedRssMib()).format(), config().memoryMiB());
+                Summary.of(BenchResults.loadedRssMib()).format(), guestMib);
     }
 
     private static void idle(Duration d) {

@@ -10,20 +10,18 @@ import java.time.Duration;
  */
 enum SnapshotGap {
     /** Right after the previous QEMU exited: its freed memory is still backed. */
-    BACK_TO_BACK("back to back", Duration.ZERO),
+    BACK_TO_BACK(Duration.ZERO),
     /** After the host sat idle long enough to hand that memory back. */
-    AFTER_IDLE("after 5 s idle", Duration.ofSeconds(5));
+    AFTER_IDLE(Duration.ofSeconds(5));
 
-    private final String label;
     private final Duration idle;
 
-    SnapshotGap(String label, Duration idle) {
-        this.label = label;
+    SnapshotGap(Duration idle) {
         this.idle = idle;
     }
 
     String label() {
-        return label;
+        return idle.isZero() ? "back to back" : "after " + idle.toSeconds() + " s idle";
     }
 
     Duration idle() {
