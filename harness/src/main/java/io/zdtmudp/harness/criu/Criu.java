@@ -27,6 +27,7 @@ public final class Criu {
     private final Timeouts timeouts;
     private final List<CriuLog> logs;
     private final CriuRpcClient rpc;
+    private final List<String> launcher;
     private final Map<String, Integer> rpcRestoredPids = new ConcurrentHashMap<>();
 
     /**
@@ -40,15 +41,29 @@ public final class Criu {
         this.timeouts = Objects.requireNonNull(timeouts);
         this.logs = logs;
         this.rpc = null;
+        this.launcher = List.of();
     }
 
-    private Criu(Criu cli, CriuRpcClient rpc) {
+    private Criu(Criu cli, CriuRpcClient rpc, List<String> launcher) {
         this.agent = cli.agent;
         this.binary = cli.binary;
         this.netns = cli.netns;
         this.timeouts = cli.timeouts;
         this.logs = cli.logs;
         this.rpc = rpc;
+        this.launcher = List.copyOf(launcher);
+    }
+
+    /**
+     * The same CRIU, started through {@code launcher}, a command that runs its arguments in place (as
+     * {@link io.zdtmudp.harness.cycle.RootfsEscape} does): on the command line and, for {@link #viaRpc}, the
+     * RPC relay with it. Must be asked before {@link #viaRpc}.
+     */
+    public Criu through(List<String> launcher) {
+        if (rpc != null) {
+            throw new IllegalStateException("through() must come before viaRpc()");
+        }
+        return new Criu(this, null, launcher);
     }
 
     /**
@@ -58,7 +73,7 @@ public final class Criu {
      * Each session's request and response files go to {@code sessionsDir} in the guest.
      */
     public Criu viaRpc(String sessionsDir) {
-        return rpc != null ? this : new Criu(this, rpcClient(sessionsDir));
+        return rpc != null ? this : new Criu(this, rpcClient(sessionsDir), launcher);
     }
 
     /**
@@ -66,7 +81,7 @@ public final class Criu {
      * for what the dump and restore steps do not ask.
      */
     public CriuRpcClient rpcClient(String sessionsDir) {
-        return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, sessionsDir, limit()));
+        return rpc != null ? rpc : new CriuRpcClient(new GuestSwrk(agent, binary, netns, sessionsDir, limit(), launcher));
     }
 
     public Criu(GuestAgent agent, CriuBinary binary, String netns, Timeouts timeouts) {
@@ -128,7 +143,7 @@ public final class Criu {
 
     /** The full command line for an action (visible for tests). */
     public List<String> command(List<String> args) {
-        List<String> c = new ArrayList<>();
+        List<String> c = new ArrayList<>(launcher);
         c.add(binary.path());
         c.addAll(args);
         return c;

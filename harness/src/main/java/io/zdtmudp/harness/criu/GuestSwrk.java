@@ -26,12 +26,20 @@ public final class GuestSwrk implements CriuRpcClient.Transport {
     private final String netns;
     private final String scratch;
     private final Duration timeout;
+    private final List<String> launcher;
 
     /**
      * @param netns netns file CRIU runs in, or null for the agent's
      * @param scratch the guest directory for the session files ({@code rpc-N.req}, {@code rpc-N.resp})
      */
     public GuestSwrk(GuestAgent agent, CriuBinary binary, String netns, String scratch, Duration timeout) {
+        this(agent, binary, netns, scratch, timeout, List.of());
+    }
+
+    /** @param launcher a command the relay runs through (empty for none): CRIU's launcher, see {@link Criu#through} */
+    public GuestSwrk(GuestAgent agent, CriuBinary binary, String netns, String scratch, Duration timeout,
+            List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
         this.agent = Objects.requireNonNull(agent);
         this.binary = Objects.requireNonNull(binary);
         this.netns = netns;
@@ -44,7 +52,8 @@ public final class GuestSwrk implements CriuRpcClient.Transport {
         String base = scratch + "/rpc-" + SESSIONS.incrementAndGet();
         agent.exec(GuestCommand.of("mkdir", "-p", scratch)).orThrow();
         agent.writeFile(base + ".req", CriuRpcClient.frame(requests), 0600);
-        List<String> argv = new ArrayList<>(List.of(RELAY, binary.path(), base + ".req", base + ".resp"));
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(List.of(RELAY, binary.path(), base + ".req", base + ".resp"));
         argv.addAll(dirs);
         GuestCommand.Builder cmd = GuestCommand.builder().args(argv).timeout(timeout);
         env.forEach(cmd::env);
