@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * Checkpoint and restore of one task tree in the guest, whatever it runs, in one of zdtm.py's {@link CrMode}s. Each checkpoint goes to a
  * directory of its own ({@code images-1}, {@code images-2}, ...) under the cycle's directory, is copied to
  * the host, opened as {@link CriuImages} and attached, decoded, to the test's failure artifacts; a restore
- * restores the last one, detached, and checks CRIU gave the task its pid back.
+ * restores the last one, detached, and checks CRIU gave the task its pid back (or, for the init of a pid
+ * namespace of its own, follows it to the pid it got).
  *
  * <p>Its defaults work for any task: one in a network namespace of its own (a container, {@code unshare
  * --net}) makes CRIU lock that namespace, and the guest has nftables but not iptables, CRIU's default lock,
@@ -31,10 +32,12 @@ public final class CrCycle {
     private final Guest guest;
     private final Criu criu;
     private Criu rpc;
-    private final int pid;
+    private int pid;
     private final String dir;
     private final List<String> lock;
+    private final boolean ownsPidNamespace;
     private List<String> args = List.of();
+    private List<String> restoreArgs = List.of();
     private Optional<CriuFault> dumpFault = Optional.empty();
     private Optional<CriuFault> restoreFault = Optional.empty();
     private CrMode mode = CrMode.PLAIN;
@@ -50,7 +53,8 @@ public final class CrCycle {
         this.criu = criu;
         this.pid = pid;
         this.dir = dir;
-        this.lock = ownsNetworkNamespace() ? List.of("--network-lock", "nftables") : List.of();
+        this.lock = ownsNamespace("net", guest.netns()) ? List.of("--network-lock", "nftables") : List.of();
+        this.ownsPidNamespace = ownsNamespace("pid", "/proc/self/ns/pid");
     }
 
     /** A cycle for the running task {@code pid}, with the guest's default CRIU, its images under {@code dir}. */
@@ -78,12 +82,13 @@ public final class CrCycle {
         return rpc;
     }
 
-    private boolean ownsNetworkNamespace() {
-        String own = guest.exec("stat", "-L", "-c", "%i", "/proc/" + pid + "/ns/net").stdout().strip();
-        String test = guest.exec("stat", "-L", "-c", "%i", guest.netns()).stdout().strip();
+    /** Whether the task's {@code kind} namespace is not the test's, {@code testNs} (stat runs in the agent's). */
+    private boolean ownsNamespace(String kind, String testNs) {
+        String own = guest.exec("stat", "-L", "-c", "%i", "/proc/" + pid + "/ns/" + kind).stdout().strip();
+        String test = guest.exec("stat", "-L", "-c", "%i", testNs).stdout().strip();
         if (own.isEmpty() || test.isEmpty()) {
-            throw new IllegalStateException("cannot read the network namespace of task " + pid + " or of the test ("
-                    + guest.netns() + ")");
+            throw new IllegalStateException("cannot read the " + kind + " namespace of task " + pid + " or of the test ("
+                    + testNs + ")");
         }
         return !own.equals(test);
     }
@@ -94,6 +99,15 @@ public final class CrCycle {
      */
     public CrCycle args(List<String> more) {
         this.args = List.copyOf(more);
+        return this;
+    }
+
+    /**
+     * The CRIU arguments every following restore adds after {@link #args()} ({@code --root} for a task in a root
+     * of its own, say), in place of those set before.
+     */
+    public CrCycle restoreArgs(List<String> more) {
+        this.restoreArgs = List.copyOf(more);
         return this;
     }
 
@@ -127,7 +141,10 @@ public final class CrCycle {
         return all;
     }
 
-    /** The task's pid. */
+    /**
+     * The task's pid: the same after a restore, as CRIU restores pids, except for the init of a pid namespace
+     * of its own, which CRIU gives its pid back inside only; the cycle then follows it to its new pid.
+     */
     public int pid() {
         return pid;
     }
@@ -331,6 +348,7 @@ public final class CrCycle {
                 .pidFile(imagesDir + "/" + name + ".pid");
         restoreFault.ifPresent(b::fault);
         b.extraArgs(args().toArray(String[]::new));
+        b.extraArgs(restoreArgs.toArray(String[]::new));
         CriuDaemon lazy = null;
         if (mode == CrMode.LAZY) {
             lazy = CriuDaemon.lazyPages(guest, criu, imagesDir);
@@ -341,9 +359,10 @@ public final class CrCycle {
         lastRestore = r;
         if (r.succeeded()) {
             OptionalInt restored = steps().restoredPid(options);
-            if (restored.isEmpty() || restored.getAsInt() != pid) {
+            if (restored.isEmpty() || (!ownsPidNamespace && restored.getAsInt() != pid)) {
                 throw new AssertionError("restored pid " + restored + ", expected " + pid);
             }
+            pid = restored.getAsInt();
             running = true;
         }
         return r;

@@ -38,9 +38,19 @@ public final class Workload {
     public static Workload spawn(Guest guest, Readiness ready, String log, String... argv) {
         Objects.requireNonNull(ready);
         int pid = guest.spawn(GuestCommand.builder().args(argv).stdoutPath(log).stderrPath(log).build()).pid();
+        return adopt(guest, pid, ready, log, String.join(" ", argv));
+    }
+
+    /**
+     * A task already running as the guest agent's child, started by a launcher that exited once it ran (the
+     * agent is a child subreaper): waits until {@code ready} holds, as {@link #spawn} does; {@code what}
+     * names it in failures.
+     */
+    public static Workload adopt(Guest guest, int pid, Readiness ready, String log, String what) {
+        Objects.requireNonNull(ready);
         Workload w = new Workload(guest, pid, log);
         try {
-            w.awaitReady(ready, String.join(" ", argv));
+            w.awaitReady(ready, what);
         } catch (RuntimeException e) {
             // a task that never got ready would outlive the test that gave up on it
             guest.exec("kill", "-9", Integer.toString(pid));
