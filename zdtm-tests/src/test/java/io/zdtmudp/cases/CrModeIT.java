@@ -49,20 +49,23 @@ class CrModeIT {
             switch (mode) {
                 case PRE -> {
                     assertThat(exists(guest, dir + "/pre-1/inventory.img")).as("the pre-dump's images").isTrue();
-                    assertThat(guest.run("readlink", dir + "/images-1/parent").stdout().strip())
+                    assertThat(guest.run("readlink", "-f", dir + "/images-1/parent").stdout().strip())
                             .as("the dump's parent").isEqualTo(dir + "/pre-1");
                 }
                 case SNAPS -> {
                     assertThat(exists(guest, dir + "/snap-1/inventory.img")).as("the snapshot's images").isTrue();
-                    assertThat(guest.run("readlink", dir + "/images-1/parent").stdout().strip())
+                    assertThat(guest.run("readlink", "-f", dir + "/images-1/parent").stdout().strip())
                             .as("the final dump's parent").isEqualTo(dir + "/snap-1");
                 }
                 case ITERS -> {
                     for (int k = 1; k < CrMode.ITERATIONS; k++) {
                         String iter = dir + "/iter-1-" + k;
                         assertThat(exists(guest, iter + "/inventory.img")).as("iteration %d's dump", k).isTrue();
-                        assertThat(guest.run("cat", iter + "/restore.pid").stdout().strip())
-                                .as("iteration %d's restored pid", k).isEqualTo(Integer.toString(run.pid()));
+                        // a container's init gets a new pid at each restore, which the cycle follows
+                        if (k == CrMode.ITERATIONS - 1 || !run.flavor().ownsUserNamespace()) {
+                            assertThat(guest.run("cat", iter + "/restore.pid").stdout().strip())
+                                    .as("iteration %d's restored pid", k).isEqualTo(Integer.toString(run.pid()));
+                        }
                     }
                     assertThat(exists(guest, dir + "/images-1/parent")).as("a parent image dir").isFalse();
                 }

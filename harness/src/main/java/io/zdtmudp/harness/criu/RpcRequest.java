@@ -58,6 +58,7 @@ public record RpcRequest(CriuReq request, List<String> dirs, String pidFile) {
                 case "--prev-images-dir" -> o.setParentImg(value(a, inline, it));
                 case "--timeout" -> o.setTimeout(Integer.parseInt(value(a, inline, it)));
                 case "--lazy-pages" -> o.setLazyPages(true);
+                case "--root" -> o.setRoot(value(a, inline, it));
                 // an RPC restore leaves the tree as children of criu swrk, which exits after its answer
                 case "--restore-detached" -> { }
                 case "--pidfile" -> pidFile = value(a, inline, it);

@@ -29,13 +29,15 @@ import java.util.function.UnaryOperator;
  * so the cycle asks for {@code --network-lock nftables} whenever the task's namespace is not the test's.
  */
 public final class CrCycle {
+    private static final String UNPRIVILEGED_USERFAULTFD = "/proc/sys/vm/unprivileged_userfaultfd";
+
     private final Guest guest;
     private final Criu criu;
     private Criu rpc;
     private int pid;
     private final String dir;
     private final List<String> lock;
-    private final boolean ownsPidNamespace;
+    private final TaskNamespaces owned;
     private List<String> args = List.of();
     private List<String> restoreArgs = List.of();
     private Optional<CriuFault> dumpFault = Optional.empty();
@@ -53,8 +55,8 @@ public final class CrCycle {
         this.criu = criu;
         this.pid = pid;
         this.dir = dir;
-        this.lock = ownsNamespace("net", guest.netns()) ? List.of("--network-lock", "nftables") : List.of();
-        this.ownsPidNamespace = ownsNamespace("pid", "/proc/self/ns/pid");
+        this.owned = TaskNamespaces.of(guest, pid);
+        this.lock = owned.network() ? List.of("--network-lock", "nftables") : List.of();
     }
 
     /** A cycle for the running task {@code pid}, with the guest's default CRIU, its images under {@code dir}. */
@@ -80,17 +82,6 @@ public final class CrCycle {
             rpc = criu.viaRpc(dir + "/" + RPC_SESSIONS);
         }
         return rpc;
-    }
-
-    /** Whether the task's {@code kind} namespace is not the test's, {@code testNs} (stat runs in the agent's). */
-    private boolean ownsNamespace(String kind, String testNs) {
-        String own = guest.exec("stat", "-L", "-c", "%i", "/proc/" + pid + "/ns/" + kind).stdout().strip();
-        String test = guest.exec("stat", "-L", "-c", "%i", testNs).stdout().strip();
-        if (own.isEmpty() || test.isEmpty()) {
-            throw new IllegalStateException("cannot read the " + kind + " namespace of task " + pid + " or of the test ("
-                    + testNs + ")");
-        }
-        return !own.equals(test);
     }
 
     /**
@@ -190,9 +181,7 @@ public final class CrCycle {
                 lastDump = first;
                 return first;
             }
-            // absolute: a step whose options move the images elsewhere still finds its parent
-            String parent = dir + "/" + firstStepDir();
-            step = b -> more.apply(b.extraArgs("--track-mem", "--prev-images-dir", parent));
+            step = b -> more.apply(b.extraArgs("--track-mem"));
         } else if (mode == CrMode.NORST) {
             step = b -> more.apply(b.leaveRunning(true));
         } else if (mode == CrMode.ITERS) {
@@ -211,7 +200,10 @@ public final class CrCycle {
             pages = CriuDaemon.pageServer(guest, criu, own);
             b.extraArgs(pages.clientArgs().toArray(String[]::new));
         }
-        DumpOptions options = step.apply(b).build();
+        DumpOptions built = step.apply(b).build();
+        DumpOptions options = mode == CrMode.PRE || mode == CrMode.SNAPS
+                ? built.toBuilder().prevImagesDir(parentPath(built.imagesDir())).build()
+                : built;
         String imagesDir = options.imagesDir();
         lastImages = imagesDir;
         CriuResult r = servedBy(pages, () -> steps().dump(options));
@@ -222,6 +214,15 @@ public final class CrCycle {
             guest.attach("images-" + dumps + ".json", ImageJsonDump.render(images));
         }
         return r;
+    }
+
+    /**
+     * The first step's images as the final dump's {@code --prev-images-dir}: relative to the dump's own
+     * images, wherever its options put them, because CRIU follows it from the images directory and a task
+     * restored into a root of its own ({@link Flavor#UNS}) no longer sees the guest's absolute paths.
+     */
+    private String parentPath(String imagesDir) {
+        return Path.of(imagesDir).relativize(Path.of(dir, firstStepDir())).toString();
     }
 
     /**
@@ -351,6 +352,11 @@ public final class CrCycle {
         b.extraArgs(restoreArgs.toArray(String[]::new));
         CriuDaemon lazy = null;
         if (mode == CrMode.LAZY) {
+            if (owned.user()) {
+                // the restored task opens its userfaultfd as root of its own user namespace, which is no
+                // one outside: the guest must allow that, as a host that lazily restores containers does
+                guest.run("sh", "-c", "echo 1 > " + UNPRIVILEGED_USERFAULTFD);
+            }
             lazy = CriuDaemon.lazyPages(guest, criu, imagesDir);
             b.extraArgs(lazy.clientArgs().toArray(String[]::new));
         }
@@ -359,7 +365,7 @@ public final class CrCycle {
         lastRestore = r;
         if (r.succeeded()) {
             OptionalInt restored = steps().restoredPid(options);
-            if (restored.isEmpty() || (!ownsPidNamespace && restored.getAsInt() != pid)) {
+            if (restored.isEmpty() || (!owned.pid() && restored.getAsInt() != pid)) {
                 throw new AssertionError("restored pid " + restored + ", expected " + pid);
             }
             pid = restored.getAsInt();

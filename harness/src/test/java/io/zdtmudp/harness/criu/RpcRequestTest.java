@@ -54,6 +54,14 @@ class RpcRequestTest {
     }
 
     @Test
+    void aRestoreIntoARootOfItsOwnCarriesThatRoot() {
+        RpcRequest r = RpcRequest.of("restore", List.of("-D", "/i", "--root", "/w/root"));
+        assertThat(r.request().getOpts().getRoot()).isEqualTo("/w/root");
+        assertThat(RpcRequest.of("restore", List.of("-D", "/i", "--root=/r")).request().getOpts().getRoot())
+                .isEqualTo("/r");
+    }
+
+    @Test
     void thePageServerOptionsBecomeItsAddress() {
         RpcRequest r = RpcRequest.of("dump", List.of("-t", "7", "-D", "/i", "--page-server", "--address", "127.0.0.1",
                 "--port", "27700"));
