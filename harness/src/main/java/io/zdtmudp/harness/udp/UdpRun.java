@@ -2,10 +2,12 @@ package io.zdtmudp.harness.udp;
 
 import io.zdtmudp.harness.criu.CriuBinary;
 import io.zdtmudp.harness.criu.CriuResult;
+import io.zdtmudp.harness.cycle.ContainerInit;
 import io.zdtmudp.harness.cycle.CrCycle;
 import io.zdtmudp.harness.cycle.CrMode;
 import io.zdtmudp.harness.cycle.Flavor;
 import io.zdtmudp.harness.cycle.Readiness;
+import io.zdtmudp.harness.cycle.RootfsEscape;
 import io.zdtmudp.harness.cycle.Workload;
 import io.zdtmudp.harness.guest.Guest;
 import io.zdtmudp.harness.images.CriuImages;
@@ -40,6 +42,8 @@ public final class UdpRun implements AutoCloseable {
     private final Flavor flavor;
     private final CriuBinary binary;
     private final String dir;
+    /** Where the workload's files are: its root under {@code uns}, the run's directory otherwise. */
+    private final String files;
     private CrCycle cycle;
     private QueueInjection injection = QueueInjection.AUTO;
     private QueueReadout readout = QueueReadout.AUTO;
@@ -53,6 +57,7 @@ public final class UdpRun implements AutoCloseable {
         this.flavor = flavorOf(scenario, Flavor.fromSystemProperties());
         this.binary = binary;
         this.dir = guest.workDir() + "/udpq";
+        this.files = flavor.ownsUserNamespace() ? dir + "/root" : dir;
     }
 
     /**
@@ -113,24 +118,25 @@ public final class UdpRun implements AutoCloseable {
     private void launch() {
         // a run before this one in the same test left its ready file, which would pass for this run's
         guest.run("rm", "-rf", dir);
-        guest.run("mkdir", "-p", dir);
+        guest.run("mkdir", "-p", files);
         String script = scenario.script();
-        guest.writeFile(dir + "/script", script);
+        if (flavor.ownsUserNamespace()) {
+            UnprivilegedBuffers.admit(guest, script);
+            script = UnprivilegedBuffers.script(script);
+        }
+        guest.writeFile(files + "/script", script);
         guest.attach("udpq.script", script);
+        if (flavor.ownsUserNamespace()) {
+            launchInContainer();
+            return;
+        }
         List<String> udpq = List.of(WORKLOAD, dir + "/script", dir + "/ready", dir + "/result");
         List<String> argv;
         if (flavor.ownsNetworkNamespace()) {
             // unshare without --fork execs in place, and so does sh: the pid spawned is udpq's.
-            StringBuilder sh = new StringBuilder(Guest.IP + " link set lo up");
-            if (scenario.multicastOnLoopback()) {
-                sh.append(" && ").append(Guest.IP).append(" link set lo multicast on");
-            }
-            for (Endpoint a : scenario.extraAddresses()) {
-                sh.append(" && ").append(Guest.IP).append(" -6 addr add ").append(a.host()).append("/128 dev lo nodad");
-            }
-            sh.append(" && exec ").append(String.join(" ", udpq));
+            String sh = networkPrelude() + " && exec " + String.join(" ", udpq);
             argv = new ArrayList<>(flavor.unshare());
-            argv.addAll(List.of("sh", "-c", sh.toString()));
+            argv.addAll(List.of("sh", "-c", sh));
         } else if (scenario.namedNamespace().isPresent()) {
             // ip netns exec execs udpq itself, so the pid spawned is udpq's
             argv = new ArrayList<>(List.of(Guest.IP, "netns", "exec", scenario.namedNamespace().get()));
@@ -151,13 +157,39 @@ public final class UdpRun implements AutoCloseable {
         ready = UdpOutcome.parse(text(dir + "/ready"));
     }
 
+    /** What a task owning its network namespace sets up there first: lo, multicast on it, extra addresses. */
+    private String networkPrelude() {
+        StringBuilder sh = new StringBuilder(Guest.IP + " link set lo up");
+        if (scenario.multicastOnLoopback()) {
+            sh.append(" && ").append(Guest.IP).append(" link set lo multicast on");
+        }
+        for (Endpoint a : scenario.extraAddresses()) {
+            sh.append(" && ").append(Guest.IP).append(" -6 addr add ").append(a.host()).append("/128 dev lo nodad");
+        }
+        return sh.toString();
+    }
+
+    /**
+     * The uns flavor: udpq, a static binary, copied into a root of its own with its script, runs as a
+     * container's init there; CRIU restores it into that root, from out of rootfs.
+     */
+    private void launchInContainer() {
+        guest.run("cp", WORKLOAD, files + "/udpq");
+        workload = ContainerInit.start(guest, files, networkPrelude(), Readiness.fileExists(files + "/ready"),
+                List.of("/udpq", "/script", "/ready", "/result"));
+        cycle = CrCycle.of(guest, guest.criu(binary).through(RootfsEscape.launcher()), workload.pid(), dir)
+                .restoreArgs(ContainerInit.restoreArgs(files)).mode(CrMode.fromSystemProperties());
+        configure();
+        ready = UdpOutcome.parse(text(files + "/ready"));
+    }
+
     private String workloadLog() {
         return "udpq: " + workload.output();
     }
 
-    /** The workload's pid (the same after a restore: CRIU restores pids). */
+    /** The workload's pid (the same after a restore, as CRIU restores pids, except under {@code uns}: see CrCycle). */
     public int pid() {
-        return workload.pid();
+        return cycle.pid();
     }
 
     /** The guest the workload runs in. */
@@ -176,8 +208,8 @@ public final class UdpRun implements AutoCloseable {
     }
 
     /**
-     * Dumps the workload; fails with CRIU's errors if the dump fails, and if the flavor's network namespace
-     * is not in the images (a case that passed in the test's netns would prove nothing of the flavor).
+     * Dumps the workload; fails with CRIU's errors if the dump fails, and if the flavor's network or user
+     * namespace is not in the images (a case that passed in the test's netns would prove nothing of the flavor).
      */
     public CriuImages checkpoint() {
         CriuImages images = cycle.checkpoint();
@@ -185,6 +217,11 @@ public final class UdpRun implements AutoCloseable {
         if (netns != flavor.ownsNetworkNamespace()) {
             throw new AssertionError("flavor " + flavor.cliName() + ", but the dump " + (netns ? "has" : "has no")
                     + " network namespace image: " + images.imageNames());
+        }
+        boolean userns = images.imageNames().stream().anyMatch(n -> n.startsWith("userns-"));
+        if (userns != flavor.ownsUserNamespace()) {
+            throw new AssertionError("flavor " + flavor.cliName() + ", but the dump " + (userns ? "has" : "has no")
+                    + " user namespace image: " + images.imageNames());
         }
         return images;
     }
@@ -300,7 +337,7 @@ public final class UdpRun implements AutoCloseable {
             throw new AssertionError("udpq did not finish within " + guest.timeouts().call() + ": " + workloadLog());
         }
         cycle.ended();
-        String result = text(dir + "/result");
+        String result = text(files + "/result");
         guest.attach("udpq.result", result);
         UdpOutcome out = UdpOutcome.parse(result);
         if (status.getAsInt() != 0 || !out.complete()) {

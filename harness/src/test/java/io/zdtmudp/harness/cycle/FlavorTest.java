@@ -12,8 +12,9 @@ class FlavorTest {
         assertThat(Flavor.parse(" ")).isEqualTo(Flavor.H);
         assertThat(Flavor.parse("ns")).isEqualTo(Flavor.NS);
         assertThat(Flavor.parse(" NS ")).isEqualTo(Flavor.NS);
-        assertThatThrownBy(() -> Flavor.parse("uns")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dzdtm.flavor=uns: not a flavor; one of h, ns");
+        assertThat(Flavor.parse("uns")).isEqualTo(Flavor.UNS);
+        assertThatThrownBy(() -> Flavor.parse("userns")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dzdtm.flavor=userns: not a flavor; one of h, ns, uns");
     }
 
     @Test
@@ -22,6 +23,8 @@ class FlavorTest {
         assertThat(Flavor.NS.unshare()).containsExactly("unshare", "--net", "--uts", "--ipc", "--");
         // in place: the pid spawned is the task's, and CRIU gives it back
         assertThat(Flavor.NS.unshare()).doesNotContain("--fork", "--pid");
+        // a container's init is not the pid its launcher got: it starts through ContainerInit
+        assertThatThrownBy(Flavor.UNS::unshare).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -30,5 +33,9 @@ class FlavorTest {
         assertThat(Flavor.NS.atLeast(Flavor.H)).isEqualTo(Flavor.NS);
         assertThat(Flavor.NS.ownsNetworkNamespace()).isTrue();
         assertThat(Flavor.H.ownsNetworkNamespace()).isFalse();
+        assertThat(Flavor.UNS.atLeast(Flavor.NS)).isEqualTo(Flavor.UNS);
+        assertThat(Flavor.UNS.ownsNetworkNamespace()).isTrue();
+        assertThat(Flavor.UNS.ownsUserNamespace()).isTrue();
+        assertThat(Flavor.NS.ownsUserNamespace()).isFalse();
     }
 }

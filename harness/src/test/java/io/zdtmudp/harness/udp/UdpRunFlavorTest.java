@@ -10,11 +10,13 @@ class UdpRunFlavorTest {
     void theRunsFlavorAppliesToAScenarioInTheTestsNamespaces() {
         assertThat(UdpRun.flavorOf(new UdpScenario(), Flavor.H)).isEqualTo(Flavor.H);
         assertThat(UdpRun.flavorOf(new UdpScenario(), Flavor.NS)).isEqualTo(Flavor.NS);
+        assertThat(UdpRun.flavorOf(new UdpScenario(), Flavor.UNS)).isEqualTo(Flavor.UNS);
     }
 
     @Test
     void aScenarioOwningItsNamespaceKeepsOneUnderH() {
         assertThat(UdpRun.flavorOf(new UdpScenario().inOwnNetworkNamespace(), Flavor.H)).isEqualTo(Flavor.NS);
+        assertThat(UdpRun.flavorOf(new UdpScenario().inOwnNetworkNamespace(), Flavor.UNS)).isEqualTo(Flavor.UNS);
     }
 
     @Test
