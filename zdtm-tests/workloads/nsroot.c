@@ -65,7 +65,8 @@ static void die(const char *fmt, ...)
 		n = 0;
 	if ((size_t)n >= sizeof(msg))
 		n = sizeof(msg) - 1;
-	n += snprintf(msg + n, sizeof(msg) - n, ": %s\n", strerror(err));
+	/* errno 0: the failure is the message itself, not a call's */
+	n += snprintf(msg + n, sizeof(msg) - n, err ? ": %s\n" : "\n", err ? strerror(err) : "");
 	if ((size_t)n >= sizeof(msg))
 		n = sizeof(msg) - 1;
 	if (write(status_fd >= 0 ? status_fd : STDERR_FILENO, msg, n) < 0)
